@@ -13,6 +13,9 @@ public sealed partial class ReferenceModel
     /// <summary>Page-table identity of an mm's page table is this plus the mm index.</summary>
     public const int MmTableBase = 1000;
 
+    /// <summary>What <see cref="ContextDomain"/> returns for a PASID with nothing attached.</summary>
+    public const int NoDomain = -3;
+
     /// <summary>The group of a device.</summary>
     public int GroupOf(int dev) => Scope.Devices[dev].Group;
 
@@ -24,7 +27,13 @@ public sealed partial class ReferenceModel
     public int ContextDomain(in View v, int dev, int pasid)
     {
         int g = GroupOf(dev);
-        return pasid == 0 ? v.RidDomain[g] : v.PasidDomain[L.GroupPasid(g, pasid)];
+        if (pasid == 0)
+        {
+            return v.RidDomain[g];
+        }
+
+        int d = v.PasidDomain[L.GroupPasid(g, pasid)];
+        return d >= 0 ? d : NoDomain;
     }
 
     /// <summary>True when a slot's domain may serve a PASID by its allocation (spec PASID-COMPAT-1).</summary>

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IommuVerify.Conformance;
+using IommuVerify.Vocabulary.Traces;
+
+namespace IommuVerify.Cli.Commands;
+
+/// <summary><c>iommuverify conform &lt;files or folders&gt; [--impl ...] [--json]</c>.</summary>
+public static class ConformCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "trace files (*.trace, *.itf.json) or folders of them" };
+        var impl = new Option<string>("--impl") { Description = "reference, engine, or exec:\"COMMAND\" for an external implementation", DefaultValueFactory = _ => "reference" };
+        var json = new Option<bool>("--json") { Description = "print a machine-readable result on standard output" };
+        var timeout = new Option<double>("--step-timeout") { Description = "seconds an external implementation may take per step", DefaultValueFactory = _ => 5.0 };
+        var cmd = new Command("conform", "Run traces against an implementation, with the reference model as judge") { paths, impl, json, timeout };
+        cmd.SetAction(pr => Run(pr.GetValue(paths)!, pr.GetValue(impl)!, pr.GetValue(json), pr.GetValue(timeout)));
+        return cmd;
+    }
+
+    private static int Run(string[] paths, string implSpec, bool json, double timeout)
+    {
+        var files = TraceFiles.Expand(paths);
+        if (files.Count == 0)
+        {
+            throw new Vocabulary.InputError(string.Join(" ", paths), "no trace files (*.trace, *.itf.json) found");
+        }
+
+        var models = new ModelCache();
+        var runner = new ConformanceRunner(models, Inputs.SpecRuleList());
+        var verdicts = new List<TraceVerdict>();
+        using (var impl = Inputs.Implementation(implSpec, timeout))
+        {
+            foreach (string f in files)
+            {
+                var trace = TraceJson.LoadAny(f, models.Load);
+                verdicts.Add(runner.Run(trace, impl));
+            }
+        }
+
+        int failed = verdicts.Count(v => !v.Passed);
+        if (json)
+        {
+            var arr = new JsonArray();
+            foreach (var v in verdicts)
+            {
+                var fails = new JsonArray();
+                foreach (var x in v.Failures)
+                {
+                    fails.Add(new JsonObject { ["kind"] = x.Kind.ToString(), ["step"] = x.Step, ["line"] = x.Line, ["message"] = x.Message, ["rules"] = new JsonArray(x.Rules.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()) });
+                }
+
+                arr.Add(new JsonObject { ["file"] = v.File, ["trace"] = v.Name, ["steps"] = v.Steps, ["passed"] = v.Passed, ["failures"] = fails });
+            }
+
+            var root = new JsonObject { ["implementation"] = implSpec, ["passed"] = verdicts.Count - failed, ["failed"] = failed, ["traces"] = arr };
+            Console.WriteLine(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
+        else
+        {
+            foreach (var v in verdicts)
+            {
+                if (v.Passed)
+                {
+                    Console.WriteLine($"PASS {v.File} ({v.Steps} steps)");
+                    continue;
+                }
+
+                Console.WriteLine($"FAIL {v.File}");
+                foreach (var x in v.Failures)
+                {
+                    string where = x.Line > 0 ? $"{v.File}:{x.Line}" : v.File;
+                    string rules = x.Rules.IsEmpty ? "" : $" [{string.Join(" ", x.Rules)}]";
+                    Console.WriteLine($"  {where}: step {x.Step}: {x.Kind}: {x.Message}{rules}");
+                }
+            }
+
+            Console.WriteLine($"conform --impl {implSpec}: {verdicts.Count - failed} passed, {failed} failed");
+        }
+
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.Violation;
+    }
+}
