@@ -27,19 +27,20 @@ public sealed partial class ReferenceModel
         var format = PageFormat.Default;
         if (a.Kind == DomainKind.Nested)
         {
+            // iommufd_hwpt_nested_alloc rejects flags before it looks at the parent.
+            if ((a.Flags & (AllocFlags.NestParent | AllocFlags.DirtyTracking)) != 0)
+            {
+                return Fail(s, Errno.EOPNOTSUPP, "DOM-ALLOC-4");
+            }
+
             if (s.DomKind[a.Parent] == (int)DomainKind.Free)
             {
-                return Fail(s, Errno.ENOENT, "DOM-ALLOC-2");
+                return Fail(s, Errno.EINVAL, "DOM-ALLOC-2");
             }
 
             if (s.DomKind[a.Parent] != (int)DomainKind.Paging || ((AllocFlags)s.DomFlags[a.Parent] & AllocFlags.NestParent) == 0)
             {
                 return Fail(s, Errno.EINVAL, "DOM-ALLOC-3");
-            }
-
-            if ((a.Flags & (AllocFlags.NestParent | AllocFlags.DirtyTracking)) != 0)
-            {
-                return Fail(s, Errno.EOPNOTSUPP, "DOM-ALLOC-4");
             }
 
             format = (PageFormat)s.DomFormat[a.Parent];

@@ -25,14 +25,21 @@ public sealed partial class ReferenceModel
             return (Errno.ENOENT, "PASID-ATTACH-1");
         }
 
-        if (pasid == 0)
-        {
-            return (Errno.EINVAL, "PASID-ATTACH-2");
-        }
-
+        // Model choice: a device without PASID support is refused outright (the core would skip it).
         if (Scope.EffectiveMaxPasids(dev) == 0)
         {
             return (Errno.ENODEV, "PASID-ATTACH-3");
+        }
+
+        // iommufd_hwpt_pasid_compat runs before the core's own checks.
+        if (!SlotPasidCompat(v, slot))
+        {
+            return (Errno.EINVAL, "PASID-ATTACH-6");
+        }
+
+        if (!RidPasidCompat(v, g))
+        {
+            return (Errno.EINVAL, "PASID-ATTACH-7");
         }
 
         var kind = (DomainKind)s.DomKind[slot];
@@ -46,14 +53,9 @@ public sealed partial class ReferenceModel
             return (Errno.EINVAL, "PASID-ATTACH-5");
         }
 
-        if (!SlotPasidCompat(v, slot))
+        if (pasid == 0)
         {
-            return (Errno.EINVAL, "PASID-ATTACH-6");
-        }
-
-        if (!RidPasidCompat(v, g))
-        {
-            return (Errno.EINVAL, "PASID-ATTACH-7");
+            return (Errno.EINVAL, "PASID-ATTACH-2");
         }
 
         foreach (int other in Scope.GroupDevices(g))
@@ -111,13 +113,17 @@ public sealed partial class ReferenceModel
         return Done(d, Result.Ok, "PASID-ATTACH-12");
     }
 
-    /// <summary>replace_pasid: the attach checks, then PASID-REPLACE-1..4.</summary>
+    /// <summary>replace_pasid: PASID-REPLACE-1..4 first (as iommu_replace_device_pasid), then the attach checks.</summary>
     private StepResult ReplacePasidOp(IommuState s, ReplacePasid op)
     {
-        var bad = PasidAttachCheck(s, op.Dev, op.Pasid, op.Slot, PasidCaller.Iommufd, replacing: true);
-        if (bad is { } b)
+        if (s.DomKind[op.Slot] == (int)DomainKind.Free)
         {
-            return Fail(s, b.Errno, b.Rule);
+            return Fail(s, Errno.ENOENT, "PASID-ATTACH-1");
+        }
+
+        if (op.Pasid == 0)
+        {
+            return Fail(s, Errno.EINVAL, "PASID-ATTACH-2");
         }
 
         int current = s.PasidDomain[L.GroupPasid(GroupOf(op.Dev), op.Pasid)];
@@ -134,6 +140,12 @@ public sealed partial class ReferenceModel
         if (current == op.Slot)
         {
             return Same(s, Result.Ok, "PASID-REPLACE-3");
+        }
+
+        var bad = PasidAttachCheck(s, op.Dev, op.Pasid, op.Slot, PasidCaller.Iommufd, replacing: true);
+        if (bad is { } b)
+        {
+            return Fail(s, b.Errno, b.Rule);
         }
 
         var d = new Draft(s);

@@ -20,7 +20,7 @@ public sealed partial class ReferenceModel
         return false;
     }
 
-    /// <summary>attach_rid (RID-ATTACH-1..6) and replace_rid (RID-REPLACE-1..2).</summary>
+    /// <summary>attach_rid (RID-ATTACH-1..6) and replace_rid (RID-REPLACE-1..3).</summary>
     private StepResult AttachRidOp(IommuState s, int dev, int target, bool replace)
     {
         var v = View.Of(s);
@@ -36,6 +36,11 @@ public sealed partial class ReferenceModel
             return Fail(s, Errno.EBUSY, "RID-ATTACH-2");
         }
 
+        if (replace && current == DomainRef.Blocked.Value)
+        {
+            return Fail(s, Errno.EINVAL, "RID-REPLACE-3");
+        }
+
         if (replace && current == target)
         {
             return Same(s, Result.Ok, "RID-REPLACE-1");
@@ -46,7 +51,7 @@ public sealed partial class ReferenceModel
         {
             if (Policy.SvaOnRid == SvaOnRid.Refused)
             {
-                return Fail(s, Errno.EINVAL, "RID-ATTACH-3");
+                return Fail(s, Errno.ENODEV, "RID-ATTACH-3");
             }
 
             svaRule = "RID-ATTACH-4";
@@ -60,8 +65,21 @@ public sealed partial class ReferenceModel
         var d = new Draft(s);
         d.RidDomain[g] = target;
         FlushChangedContexts(d, v, g);
+        bool freed = ReleaseUnusedSva(d, current);
         string done = replace ? "RID-REPLACE-2" : "RID-ATTACH-6";
-        return svaRule.Length > 0 ? Done(d, Result.Ok, svaRule, done) : Done(d, Result.Ok, done);
+        var rules = new List<string>();
+        if (svaRule.Length > 0)
+        {
+            rules.Add(svaRule);
+        }
+
+        if (freed)
+        {
+            rules.Add("SVA-UNBIND-4");
+        }
+
+        rules.Add(done);
+        return Done(d, Result.Ok, [.. rules]);
     }
 
     /// <summary>detach_rid: RID-DETACH-1..2.</summary>
@@ -74,8 +92,9 @@ public sealed partial class ReferenceModel
         }
 
         var d = new Draft(s);
+        int old = s.RidDomain[g];
         d.RidDomain[g] = DomainRef.Blocked.Value;
         FlushChangedContexts(d, View.Of(s), g);
-        return Done(d, Result.Ok, "RID-DETACH-2");
+        return ReleaseUnusedSva(d, old) ? Done(d, Result.Ok, "SVA-UNBIND-4", "RID-DETACH-2") : Done(d, Result.Ok, "RID-DETACH-2");
     }
 }

@@ -93,7 +93,7 @@ public sealed partial class ReferenceModel
         return Done(done, Result.OkWith(pasid), "SVA-BIND-7");
     }
 
-    /// <summary>sva_unbind: SVA-UNBIND-1..3.</summary>
+    /// <summary>sva_unbind: SVA-UNBIND-1..5.</summary>
     private StepResult SvaUnbindOp(IommuState s, SvaUnbind op)
     {
         int h = L.DevMm(op.Dev, op.Mm);
@@ -113,11 +113,29 @@ public sealed partial class ReferenceModel
         int pasid = s.MmPasid[op.Mm];
         int slot = s.PasidDomain[L.GroupPasid(GroupOf(op.Dev), pasid)];
         SetGroupPasid(d, s, op.Dev, pasid, -1);
-        if (slot >= 0 && --d.DomUsers[slot] == 0)
+        if (slot >= 0)
         {
-            ClearSlot(d, slot);
+            d.DomUsers[slot]--;
+            if (ReleaseUnusedSva(d, slot))
+            {
+                return Done(d, Result.Ok, "SVA-UNBIND-3");
+            }
         }
 
-        return Done(d, Result.Ok, "SVA-UNBIND-3");
+        return Done(d, Result.Ok, "SVA-UNBIND-5");
+    }
+
+    /// <summary>Frees an SVA domain that has no users and sits on no RID (SVA-UNBIND-3, SVA-UNBIND-4).</summary>
+    /// <remarks>iommu_sva_unbind_device frees the domain when its last user goes; where a policy lets an SVA
+    /// domain sit on a RID, that attachment keeps it alive until the RID leaves it.</remarks>
+    private bool ReleaseUnusedSva(Draft d, int slot)
+    {
+        if (slot < 0 || d.DomKind[slot] != (int)DomainKind.Sva || d.DomUsers[slot] > 0 || d.RidDomain.Contains(slot))
+        {
+            return false;
+        }
+
+        ClearSlot(d, slot);
+        return true;
     }
 }

@@ -247,9 +247,9 @@ public sealed class InvariantChecker(ReferenceModel model)
                 yield return new Violation(InvariantIds.DomainLive, $"nested domain d{d} has freed parent d{s.DomParent[d]}");
             }
 
-            if (s.DomKind[d] == (int)DomainKind.Sva && s.DomUsers[d] <= 0)
+            if (s.DomKind[d] == (int)DomainKind.Sva && s.DomUsers[d] <= 0 && !s.RidDomain.Contains(d))
             {
-                yield return new Violation(InvariantIds.DomainLive, $"SVA domain d{d} is live with no users");
+                yield return new Violation(InvariantIds.DomainLive, $"SVA domain d{d} is live with no users and on no RID");
             }
         }
     }
