@@ -8,6 +8,7 @@ root.Subcommands.Add(ConformCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
 foreach (var extra in CommandRegistry.Extra())
 {
     root.Subcommands.Add(extra);
