@@ -12,17 +12,45 @@ public static class ConformCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "trace files (*.trace, *.itf.json) or folders of them" };
+        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.ZeroOrMore, Description = "trace files (*.trace, *.itf.json) or folders of them" };
+        var log = new Option<string?>("--log") { Description = "check a recorded log of operations and observed results instead of traces (needs --model)" };
+        var model = new Option<string?>("--model") { Description = "with --log: the model file or shipped model name the log was recorded under" };
+        var scope = new Option<string>("--scope") { Description = "with --log: the scope", DefaultValueFactory = _ => "standard" };
         var impl = new Option<string>("--impl") { Description = "reference, engine, or exec:\"COMMAND\" for an external implementation", DefaultValueFactory = _ => "reference" };
         var json = new Option<bool>("--json") { Description = "print a machine-readable result on standard output" };
         var timeout = new Option<double>("--step-timeout") { Description = "seconds an external implementation may take per step", DefaultValueFactory = _ => 5.0 };
-        var cmd = new Command("conform", "Run traces against an implementation, with the reference model as judge") { paths, impl, json, timeout };
-        cmd.SetAction(pr => Run(pr.GetValue(paths)!, pr.GetValue(impl)!, pr.GetValue(json), pr.GetValue(timeout)));
+        var cmd = new Command("conform", "Run traces against an implementation, with the reference model as judge; or check a recorded log") { paths, impl, json, timeout, log, model, scope };
+        cmd.SetAction(pr => pr.GetValue(log) is { } logFile
+            ? RunLog(logFile, pr.GetValue(model), pr.GetValue(scope)!)
+            : Run(pr.GetValue(paths)!, pr.GetValue(impl)!, pr.GetValue(json), pr.GetValue(timeout)));
         return cmd;
+    }
+
+    private static int RunLog(string logFile, string? model, string scope)
+    {
+        if (model is null)
+        {
+            throw new Vocabulary.InputError("--log", "a log needs --model: the model file or shipped model it was recorded under");
+        }
+
+        var m = Vocabulary.Model.ModelLocator.Load(model);
+        var verdict = LogChecker.Check(logFile, m, scope);
+        foreach (var f in verdict.Findings)
+        {
+            Console.WriteLine($"{logFile}:{f.Line}: operation {f.Step}: {f.Message} [{string.Join(" ", f.Rules)}]");
+        }
+
+        Console.WriteLine($"conform --log {logFile}: {verdict.Steps} operations checked against {m.Name} ({scope}), {verdict.Findings.Length} findings");
+        return verdict.Findings.IsEmpty ? ExitCodes.Ok : ExitCodes.Violation;
     }
 
     private static int Run(string[] paths, string implSpec, bool json, double timeout)
     {
+        if (paths.Length == 0)
+        {
+            throw new Vocabulary.InputError("conform", "name trace files or folders, or --log FILE --model MODEL");
+        }
+
         var files = TraceFiles.Expand(paths);
         if (files.Count == 0)
         {
