@@ -1,0 +1,275 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IommuVerify.Cli.Commands;
+using IommuVerify.Conformance;
+using IommuVerify.Explorer;
+using IommuVerify.Reference;
+using IommuVerify.Vocabulary;
+using IommuVerify.Vocabulary.Model;
+using IommuVerify.Vocabulary.Operations;
+using IommuVerify.Vocabulary.Traces;
+
+namespace IommuVerify.Cli;
+
+/// <summary>The explorer stage's commands: <c>check</c> and <c>matrix</c>.</summary>
+public static partial class CommandRegistry
+{
+    static partial void AddExplorerCommands(List<Command> list)
+    {
+        list.Add(ExplorerCommands.Check());
+        list.Add(ExplorerCommands.MatrixCommand());
+    }
+}
+
+/// <summary><c>iommuverify check</c> and <c>iommuverify matrix</c>.</summary>
+public static class ExplorerCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Builds <c>check &lt;model&gt; [--scope S] ...</c>.</summary>
+    public static Command Check()
+    {
+        var model = new Argument<string>("model") { Description = "a model file (models/*.json)" };
+        var common = new CommonOptions();
+        var strategy = new Option<string>("--strategy") { Description = "bfs (default, shortest counterexamples), dfs, or random", DefaultValueFactory = _ => "bfs" };
+        var bound = new Option<int>("--bound") { Description = "dfs depth bound, or random walk length", DefaultValueFactory = _ => 20 };
+        var seed = new Option<int>("--seed") { Description = "random walk seed", DefaultValueFactory = _ => 1 };
+        var walks = new Option<int>("--walks") { Description = "number of random walks", DefaultValueFactory = _ => 1000 };
+        var outDir = new Option<string>("--out") { Description = "folder for counterexample traces", DefaultValueFactory = _ => "counterexamples" };
+        var cmd = new Command("check", "Explore every reachable state of a model's scope and check every invariant in each") { model, strategy, bound, seed, walks, outDir };
+        common.AddTo(cmd);
+        cmd.SetAction(pr =>
+        {
+            ISearchStrategy s = pr.GetValue(strategy) switch
+            {
+                "bfs" => new BreadthFirst(),
+                "dfs" => new DepthFirst(pr.GetValue(bound)),
+                "random" => new RandomWalk(pr.GetValue(seed), pr.GetValue(walks), pr.GetValue(bound)),
+                var x => throw new InputError("--strategy", $"unknown strategy \"{x}\"; expected bfs, dfs or random"),
+            };
+            return RunCheck(pr.GetValue(model)!, common.Read(pr, s), pr.GetValue(common.Scope)!, pr.GetValue(outDir)!, pr.GetValue(common.Json));
+        });
+        return cmd;
+    }
+
+    /// <summary>Builds <c>matrix &lt;models...&gt; [--scope S] [--out DIR]</c>.</summary>
+    public static Command MatrixCommand()
+    {
+        var models = new Argument<string[]>("models") { Arity = ArgumentArity.OneOrMore, Description = "model files (models/*.json)" };
+        var common = new CommonOptions();
+        var outDir = new Option<string>("--out") { Description = "folder for matrix.md, matrix.json and traces/", DefaultValueFactory = _ => "matrix" };
+        var cmd = new Command("matrix", "Check many models and compare each invariant's outcome with the model's expectation") { models, outDir };
+        common.AddTo(cmd);
+        cmd.SetAction(pr => RunMatrix(pr.GetValue(models)!, common.Read(pr, new BreadthFirst()), pr.GetValue(common.Scope)!, pr.GetValue(outDir)!, pr.GetValue(common.Json)));
+        return cmd;
+    }
+
+    private static int RunCheck(string modelPath, CheckOptions options, string scope, string outDir, bool json)
+    {
+        var model = ModelLoader.Load(modelPath);
+        var result = ModelChecker.Check(model, scope, options);
+        var files = new Dictionary<string, (string File, TraceVerdict Verdict)>(StringComparer.Ordinal);
+        foreach (var inv in result.Invariants)
+        {
+            if (inv.Counterexample is { } cex)
+            {
+                string file = TraceWriter.Write(cex, model, scope, outDir);
+                files[inv.Id] = (file, ReplayFile(file));
+            }
+        }
+
+        if (json)
+        {
+            var root = ToJson(result);
+            foreach (var (id, (file, verdict)) in files)
+            {
+                var inv = root["invariants"]![id]!.AsObject();
+                inv["trace"] = file;
+                inv["conform_replay"] = verdict.Passed ? "passed" : "failed";
+            }
+
+            Console.WriteLine(root.ToJsonString(Indented));
+        }
+        else
+        {
+            PrintResult(result, model, files, options);
+        }
+
+        return result.Verdict switch
+        {
+            Outcome.Violated => ExitCodes.Violation,
+            Outcome.Inconclusive => ExitCodes.Inconclusive,
+            _ => ExitCodes.Ok,
+        };
+    }
+
+    private static int RunMatrix(string[] paths, CheckOptions options, string scope, string outDir, bool json)
+    {
+        var models = paths.Select(ModelLoader.Load).ToList();
+        var result = Matrix.Run(models, scope, options, outDir);
+        Directory.CreateDirectory(outDir);
+        string md = result.ToMarkdown(outDir);
+        File.WriteAllText(Path.Combine(outDir, "matrix.md"), md);
+        File.WriteAllText(Path.Combine(outDir, "matrix.json"), result.ToJson().ToJsonString(Indented));
+        if (json)
+        {
+            Console.WriteLine(result.ToJson().ToJsonString(Indented));
+        }
+        else
+        {
+            Console.Write(md);
+            Console.WriteLine($"matrix: wrote {Path.Combine(outDir, "matrix.md")} and {Path.Combine(outDir, "matrix.json")}");
+        }
+
+        return result.AllMet ? ExitCodes.Ok : ExitCodes.Violation;
+    }
+
+    private static TraceVerdict ReplayFile(string file)
+    {
+        var cache = new ModelCache();
+        var trace = TraceText.Load(file, cache.Load);
+        return new ConformanceRunner(cache).Run(trace, new ReferenceImplementation());
+    }
+
+    private static void PrintResult(CheckResult r, ModelFile model, Dictionary<string, (string File, TraceVerdict Verdict)> files, CheckOptions options)
+    {
+        var st = r.Stats;
+        var scope = model.GetScope(r.Scope);
+        Console.WriteLine($"check {r.Model} scope {r.Scope}: {r.Strategy}; {st.Workers} worker(s); symmetry: {st.Symmetry} (group of {st.SymmetryGroupSize}); constraint: SVA bind count <= {options.MaxBindCount}");
+        foreach (var inv in r.Invariants)
+        {
+            Console.WriteLine($"  {inv.Id,-16} {inv.Outcome.ToString().ToLowerInvariant()}{(inv.Counterexample is { } c ? $" ({c.Length} steps)" : "")}");
+        }
+
+        foreach (var inv in r.Invariants.Where(i => i.Counterexample is not null))
+        {
+            var cex = inv.Counterexample!;
+            var (file, verdict) = files[inv.Id];
+            Console.WriteLine();
+            Console.WriteLine($"{inv.Id} violated after {cex.Length} steps: {cex.Witness}");
+            Console.WriteLine($"  trace: {file} (replayed by conform: {(verdict.Passed ? "passed" : "FAILED: " + string.Join("; ", verdict.Failures.Select(f => f.Message)))})");
+            Console.Write(StepTable(cex, scope));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"verdict: {r.Verdict.ToString().ToLowerInvariant()}{(r.StopReason is null ? "" : $" (stopped: {r.StopReason})")}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{st.DistinctStates} distinct states, {st.Transitions} transitions, depth {st.Depth}, {st.Elapsed.TotalSeconds:F2} s, {st.TransitionsPerSecond:F0} transitions/s, seen-set {st.BytesPerState:F1} B/state, peak memory {st.PeakMemoryBytes / (1 << 20)} MiB, {st.Constrained} successors outside the constraint"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fingerprint collision probability (optimistic, n*(m-n)/2^64): {st.CollisionProbability:E1}"));
+        Console.WriteLine("coverage per operation: " + string.Join(", ", r.Coverage.PerOperation.Select(kv => $"{kv.Key} {kv.Value}")));
+        Console.WriteLine("coverage per errno: " + (r.Coverage.PerErrno.Count == 0 ? "none" : string.Join(", ", r.Coverage.PerErrno.Select(kv => $"{kv.Key} {kv.Value}"))));
+        Console.WriteLine($"rules exercised: {r.Coverage.Exercised.Count}; never exercised: {(r.Coverage.NeverExercised.IsEmpty ? "none" : string.Join(" ", r.Coverage.NeverExercised))}");
+    }
+
+    /// <summary>A readable table of a counterexample's steps.</summary>
+    public static string StepTable(Counterexample cex, Scope scope)
+    {
+        var rows = cex.Steps.Select((s, i) => (
+            N: (i + 1).ToString(CultureInfo.InvariantCulture),
+            Op: OpText.Render(s.Op, scope),
+            Res: OpText.RenderResults(s.Allowed, s.Op.ReturnsDomain),
+            Rules: string.Join(" ", s.Rules),
+            Bad: string.Join(" ", s.Violations))).ToList();
+        int w1 = Math.Max(9, rows.Max(r => r.Op.Length)), w2 = Math.Max(6, rows.Max(r => r.Res.Length)), w3 = Math.Max(5, rows.Max(r => r.Rules.Length));
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"  {"#",3}  {"operation".PadRight(w1)}  {"result".PadRight(w2)}  {"rules".PadRight(w3)}  violates\n");
+        foreach (var r in rows)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  {r.N,3}  {r.Op.PadRight(w1)}  {r.Res.PadRight(w2)}  {r.Rules.PadRight(w3)}  {r.Bad}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static JsonObject ToJson(CheckResult r)
+    {
+        var invs = new JsonObject();
+        foreach (var i in r.Invariants)
+        {
+            invs[i.Id] = new JsonObject
+            {
+                ["outcome"] = i.Outcome.ToString().ToLowerInvariant(),
+                ["length"] = i.Counterexample?.Length,
+                ["witness"] = i.Counterexample?.Witness,
+            };
+        }
+
+        var st = r.Stats;
+        return new JsonObject
+        {
+            ["model"] = r.Model,
+            ["scope"] = r.Scope,
+            ["strategy"] = r.Strategy,
+            ["verdict"] = r.Verdict.ToString().ToLowerInvariant(),
+            ["stop_reason"] = r.StopReason,
+            ["invariants"] = invs,
+            ["stats"] = new JsonObject
+            {
+                ["distinct_states"] = st.DistinctStates,
+                ["transitions"] = st.Transitions,
+                ["generated"] = st.Generated,
+                ["depth"] = st.Depth,
+                ["seconds"] = st.Elapsed.TotalSeconds,
+                ["transitions_per_second"] = st.TransitionsPerSecond,
+                ["seen_set_bytes_per_state"] = st.BytesPerState,
+                ["peak_memory_bytes"] = st.PeakMemoryBytes,
+                ["collision_probability"] = st.CollisionProbability,
+                ["workers"] = st.Workers,
+                ["symmetry"] = st.Symmetry,
+                ["symmetry_group_size"] = st.SymmetryGroupSize,
+                ["constrained"] = st.Constrained,
+            },
+            ["coverage"] = new JsonObject
+            {
+                ["per_operation"] = new JsonObject(r.Coverage.PerOperation.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+                ["per_errno"] = new JsonObject(r.Coverage.PerErrno.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+                ["never_exercised"] = new JsonArray([.. r.Coverage.NeverExercised.Select(x => (JsonNode?)x)]),
+            },
+        };
+    }
+
+    /// <summary>The options check and matrix share.</summary>
+    private sealed class CommonOptions
+    {
+        public readonly Option<string> Scope = new("--scope") { Description = "the scope to explore", DefaultValueFactory = _ => ModelFile.StandardScope };
+        public readonly Option<int> Workers = new("--workers") { Description = "worker threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        public readonly Option<bool> NoSymmetry = new("--no-symmetry") { Description = "do not canonicalize states under the scope's symmetries" };
+        public readonly Option<long> MaxStates = new("--max-states") { Description = "stop (inconclusive) after this many distinct states; 0 for none" };
+        public readonly Option<int> MaxDepth = new("--max-depth") { Description = "stop (inconclusive) after this depth; 0 for none" };
+        public readonly Option<double> Time = new("--time") { Description = "stop (inconclusive) after this many seconds; 0 for none" };
+        public readonly Option<int> MaxBind = new("--max-bind-count") { Description = "state constraint: do not explore states whose SVA bind count exceeds this", DefaultValueFactory = _ => 2 };
+        public readonly Option<bool> Json = new("--json") { Description = "print a machine-readable result on standard output" };
+
+        public void AddTo(Command cmd)
+        {
+            foreach (var o in new Option[] { Scope, Workers, NoSymmetry, MaxStates, MaxDepth, Time, MaxBind, Json })
+            {
+                cmd.Options.Add(o);
+            }
+        }
+
+        public CheckOptions Read(ParseResult pr, ISearchStrategy strategy)
+        {
+            double t = pr.GetValue(Time);
+            return new CheckOptions
+            {
+                Strategy = strategy,
+                Workers = Math.Max(1, pr.GetValue(Workers)),
+                Symmetry = !pr.GetValue(NoSymmetry),
+                MaxStates = pr.GetValue(MaxStates),
+                MaxDepth = pr.GetValue(MaxDepth),
+                MaxBindCount = pr.GetValue(MaxBind),
+                TimeLimit = t > 0 ? TimeSpan.FromSeconds(t) : null,
+                SpecRules = Inputs.SpecRuleList(),
+                OnProgress = ReportProgress,
+            };
+        }
+
+        private static void ReportProgress(Progress p) =>
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"progress: {p.States} states, depth {p.Depth}, {p.TransitionsPerSecond:F0} transitions/s, queue {p.Queue}, memory {p.MemoryBytes / (1 << 20)} MiB, {p.Elapsed.TotalSeconds:F0} s"));
+    }
+}

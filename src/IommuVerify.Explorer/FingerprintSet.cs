@@ -1,0 +1,129 @@
+namespace IommuVerify.Explorer;
+
+/// <summary>The seen-set: 64-bit state fingerprints in one open-addressing table of longs (TLC's FPSet).</summary>
+/// <remarks><see cref="TryAdd"/> and <see cref="Contains"/> are lock-free (compare-and-swap on the slot) and safe from
+/// many threads. Growth is explicit: <see cref="EnsureCapacity"/> grows the table by 1.6x whenever the additions it is
+/// told about would take it past 80% full, so the table holds between 10 and 16 bytes per state once past its
+/// initial size. <see cref="EnsureCapacity"/> must not run concurrently with the other members.</remarks>
+public sealed class FingerprintSet
+{
+    private const double MaxLoad = 0.8;
+    private const double Growth = 1.6;
+    private long[] _table;
+    private long _count;
+
+    /// <summary>Creates a set with room for about <paramref name="expected"/> fingerprints before it first grows.</summary>
+    public FingerprintSet(long expected = 1024)
+    {
+        _table = new long[Math.Max(16, (long)(expected / MaxLoad) + 1)];
+    }
+
+    /// <summary>The number of fingerprints held.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>The bytes the table occupies.</summary>
+    public long Bytes => (long)_table.Length * sizeof(long);
+
+    /// <summary>Bytes of table per fingerprint held.</summary>
+    public double BytesPerState => Count == 0 ? 0 : (double)Bytes / Count;
+
+    /// <summary>Makes room for <paramref name="additions"/> more fingerprints. Not thread-safe: call between parallel phases.</summary>
+    public void EnsureCapacity(long additions)
+    {
+        if (_count + additions <= (long)(_table.Length * MaxLoad))
+        {
+            return;
+        }
+
+        long size = _table.Length;
+        while (_count + additions > (long)(size * MaxLoad))
+        {
+            size = (long)(size * Growth) + 1;
+        }
+
+        var bigger = new long[size];
+        foreach (long v in _table)
+        {
+            if (v != 0)
+            {
+                Insert(bigger, v);
+            }
+        }
+
+        _table = bigger;
+    }
+
+    /// <summary>Adds a fingerprint; true when it was not there before. Thread-safe; room must have been made with <see cref="EnsureCapacity"/>.</summary>
+    /// <exception cref="InvalidOperationException">When the table is full.</exception>
+    public bool TryAdd(long fp)
+    {
+        fp = fp == 0 ? 1 : fp;
+        var t = _table;
+        if (Interlocked.Read(ref _count) >= t.Length - 1)
+        {
+            throw new InvalidOperationException("the fingerprint set is full: EnsureCapacity was not called");
+        }
+
+        bool added = Insert(t, fp);
+        if (added)
+        {
+            Interlocked.Increment(ref _count);
+        }
+
+        return added;
+    }
+
+    /// <summary>True when the fingerprint is in the set. Thread-safe.</summary>
+    public bool Contains(long fp)
+    {
+        fp = fp == 0 ? 1 : fp;
+        var t = _table;
+        long i = Index(fp, t.Length);
+        while (true)
+        {
+            long v = Volatile.Read(ref t[i]);
+            if (v == fp)
+            {
+                return true;
+            }
+
+            if (v == 0)
+            {
+                return false;
+            }
+
+            i = i + 1 == t.Length ? 0 : i + 1;
+        }
+    }
+
+    private static long Index(long fp, long length) => (long)Math.BigMul((ulong)fp, (ulong)length, out _);
+
+    private static bool Insert(long[] t, long fp)
+    {
+        long i = Index(fp, t.Length);
+        while (true)
+        {
+            long v = Volatile.Read(ref t[i]);
+            if (v == fp)
+            {
+                return false;
+            }
+
+            if (v == 0)
+            {
+                long prev = Interlocked.CompareExchange(ref t[i], fp, 0);
+                if (prev == 0)
+                {
+                    return true;
+                }
+
+                if (prev == fp)
+                {
+                    return false;
+                }
+            }
+
+            i = i + 1 == t.Length ? 0 : i + 1;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using IommuVerify.Reference.State;
+
+namespace IommuVerify.Explorer;
+
+/// <summary>Level-synchronous breadth-first search: each level is expanded in parallel in fixed-size chunks,
+/// then new states are merged in (parent, operation) order, so the state numbering, the counts and the
+/// shortest counterexamples are the same for any number of workers.</summary>
+public sealed class BreadthFirst : ISearchStrategy
+{
+    private const int ChunkSize = 32;
+
+    /// <inheritdoc/>
+    public string Name => "bfs";
+
+    /// <inheritdoc/>
+    public bool Exhaustive => true;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, string> Meta => new Dictionary<string, string> { ["strategy"] = "bfs", ["bound"] = "none", ["seed"] = "none" };
+
+    /// <inheritdoc/>
+    public string Describe() => "bfs (level-synchronous, shortest counterexamples; bound from --max-depth, no seed)";
+
+    /// <inheritdoc/>
+    public void Search(Search search)
+    {
+        var init = search.Model.Initial();
+        search.AddSeen(search.Fingerprints.Of(init));
+        int first = search.Links.Add(-1, -1);
+        search.RecordViolations(search.Violations(init), () => search.Links.PathTo(first));
+        var queue = new StateQueue();
+        queue.Enqueue(init);
+        queue.Advance(first);
+        int depth = 0;
+        while (queue.Current.Count > 0)
+        {
+            search.Depth = depth;
+            search.Queue = queue.Count;
+            if (search.Options.MaxDepth > 0 && depth >= search.Options.MaxDepth)
+            {
+                search.Stop($"max-depth {search.Options.MaxDepth}");
+                return;
+            }
+
+            var candidates = Expand(search, queue);
+            if (search.TimeUp)
+            {
+                search.Stop("time limit");
+                return;
+            }
+
+            int start = search.Links.Count;
+            search.Seen.EnsureCapacity(candidates.Sum(l => (long)l.Count));
+            foreach (var list in candidates)
+            {
+                foreach (var c in list)
+                {
+                    if (search.StatesFull)
+                    {
+                        break;
+                    }
+
+                    if (search.Seen.TryAdd(c.Fingerprint))
+                    {
+                        search.Links.Add(c.Parent, c.Op);
+                        queue.Enqueue(c.State);
+                    }
+                }
+            }
+
+            queue.Advance(start);
+            CheckLevel(search, queue);
+            depth++;
+            if (search.StatesFull)
+            {
+                search.Depth = depth;
+                search.Stop($"max-states {search.Options.MaxStates}");
+                return;
+            }
+        }
+    }
+
+    private static List<Candidate>[] Expand(Search search, StateQueue queue)
+    {
+        var level = queue.Current;
+        int chunks = (level.Count + ChunkSize - 1) / ChunkSize;
+        var outs = new List<Candidate>[chunks];
+        int next = -1;
+        ForWorkers(search.Workers, () =>
+        {
+            var cov = new CoverageCounter();
+            long generated = 0;
+            int c;
+            while ((c = Interlocked.Increment(ref next)) < chunks && !search.TimeUp)
+            {
+                var list = new List<Candidate>();
+                int hi = Math.Min(level.Count, (c + 1) * ChunkSize);
+                for (int i = c * ChunkSize; i < hi; i++)
+                {
+                    var s = level[i];
+                    for (int k = 0; k < search.Ops.Length; k++)
+                    {
+                        var n = search.Apply(s, k, cov).Next;
+                        if (ReferenceEquals(n, s) || !search.InConstraint(n))
+                        {
+                            continue;
+                        }
+
+                        generated++;
+                        long fp = search.Fingerprints.Of(n);
+                        if (!search.Seen.Contains(fp))
+                        {
+                            list.Add(new Candidate(fp, queue.Start + i, k, n));
+                        }
+                    }
+                }
+
+                outs[c] = list;
+            }
+
+            search.CountGenerated(generated);
+            search.Merge(cov);
+        });
+        return outs;
+    }
+
+    private static void CheckLevel(Search search, StateQueue queue)
+    {
+        var level = queue.Current;
+        var found = new ImmutableArray<string>[level.Count];
+        int chunks = (level.Count + ChunkSize - 1) / ChunkSize;
+        int next = -1;
+        ForWorkers(search.Workers, () =>
+        {
+            int c;
+            while ((c = Interlocked.Increment(ref next)) < chunks)
+            {
+                int hi = Math.Min(level.Count, (c + 1) * ChunkSize);
+                for (int i = c * ChunkSize; i < hi; i++)
+                {
+                    found[i] = search.Violations(level[i]);
+                }
+            }
+        });
+        for (int i = 0; i < found.Length; i++)
+        {
+            int index = queue.Start + i;
+            search.RecordViolations(found[i], () => search.Links.PathTo(index));
+        }
+    }
+
+    private static void ForWorkers(int workers, Action body)
+    {
+        if (workers == 1)
+        {
+            body();
+            return;
+        }
+
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => body());
+    }
+
+    private readonly record struct Candidate(long Fingerprint, int Parent, int Op, IommuState State);
+}
