@@ -28,7 +28,7 @@ if (parsed.Errors.Count > 0)
 
 try
 {
-    return parsed.Invoke();
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (InputError e)
 {
