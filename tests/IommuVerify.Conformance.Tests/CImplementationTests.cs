@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using IommuVerify.Conformance;
 using IommuVerify.Conformance.Protocol;
+using IommuVerify.Reference;
+using IommuVerify.Vocabulary.Model;
+using IommuVerify.Vocabulary.Operations;
 using IommuVerify.Vocabulary.Traces;
 using Xunit;
 using Xunit.Abstractions;
@@ -75,6 +78,97 @@ public sealed class CImplementationTests(ITestOutputHelper output)
         // The trace written for this bug must be among those that catch it.
         Assert.Contains(failed, v => Path.GetFileName(v.File) == "c-impl-unmap-pasid-flush.trace" &&
             v.Failures.Any(f => f.Message.Contains("returned pa", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Differential check beyond the traces: random operations on every model file and scope, the C
+    /// implementation's answer must be one the reference model allows at every step.</summary>
+    [Fact]
+    public void RandomOperationsGetAnswersTheReferenceModelAllows()
+    {
+        string? exe = BuildOrSkip();
+        if (exe is null)
+        {
+            return;
+        }
+
+        const int Sequences = 40, Length = 60;
+        var rnd = new Random(7);
+        int steps = 0, fromCache = 0;
+        using var impl = new ExecImplementation(ShellQuote(exe), TimeSpan.FromSeconds(5));
+        foreach (string file in Directory.GetFiles(Path.Combine(RepoRoot(), "models"), "*.json").Order(StringComparer.Ordinal))
+        {
+            var model = ModelLoader.Load(file);
+            foreach (string name in model.Scopes.Keys.Order(StringComparer.Ordinal))
+            {
+                var scope = model.Scopes[name];
+                var reference = new ReferenceModel(model.Policy, scope);
+                for (int n = 0; n < Sequences; n++)
+                {
+                    impl.Start(model.Policy, scope);
+                    var state = reference.Initial();
+                    var history = new List<string>();
+                    for (int i = 0; i < Length; i++)
+                    {
+                        var op = RandomOp(rnd, scope);
+                        var r = reference.Apply(state, op);
+                        var got = impl.Apply(op);
+                        history.Add($"{OpText.Render(op, scope)} -> {OpText.RenderResults(r.Allowed, op.ReturnsDomain)}   (C: {OpText.RenderResults(got, op.ReturnsDomain)})");
+                        Assert.True(got.Length == 1 && r.Allowed.Contains(got[0]),
+                            $"{Path.GetFileName(file)} scope {name}, sequence {n}, step {i + 1}:\n  " + string.Join("\n  ", history));
+                        steps++;
+                        if (op is Translate && !got[0].Equals(r.Primary))
+                        {
+                            fromCache++;
+                        }
+
+                        state = r.Next;
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"{steps} random steps agreed with the reference model; {fromCache} translations answered from a stale cache entry");
+    }
+
+    /// <summary>A random operation inside the scope, weighted towards maps, attaches and translations.</summary>
+    private static Op RandomOp(Random rnd, Scope s)
+    {
+        int Dev() => rnd.Next(s.Devices.Length);
+        int Slot() => rnd.Next(s.DomainSlots);
+        int Pasid() => rnd.Next(10) == 0 ? 0 : rnd.Next(s.Pasids + 1);
+        int Iova() => rnd.Next(s.IovaPages);
+        DomainRef Domain() => rnd.Next(6) switch { 0 => DomainRef.Blocked, 1 => DomainRef.Identity, _ => DomainRef.Slot(Slot()) };
+        AllocFlags Flags()
+        {
+            var f = AllocFlags.None;
+            f |= rnd.Next(2) == 0 ? AllocFlags.Pasid : AllocFlags.None;
+            f |= rnd.Next(5) == 0 ? AllocFlags.NestParent : AllocFlags.None;
+            f |= rnd.Next(6) == 0 ? AllocFlags.DirtyTracking : AllocFlags.None;
+            return f;
+        }
+
+        int k = rnd.Next(100);
+        return k switch
+        {
+            < 6 => new AllocDomain(Dev(), DomainKind.Paging, Flags(), -1),
+            < 8 => new AllocDomain(Dev(), DomainKind.Nested, rnd.Next(4) == 0 ? Flags() : AllocFlags.None, Slot()),
+            < 11 => new FreeDomain(Slot()),
+            < 18 => new AttachRid(Dev(), Domain()),
+            < 21 => new ReplaceRid(Dev(), Domain()),
+            < 24 => new DetachRid(Dev()),
+            < 32 => new AttachPasid(Dev(), Pasid(), Slot()),
+            < 35 => new ReplacePasid(Dev(), Pasid(), Slot()),
+            < 38 => new DetachPasid(Dev(), Pasid()),
+            < 43 when s.Mms.Length > 0 => new SvaBind(Dev(), rnd.Next(s.Mms.Length)),
+            < 46 when s.Mms.Length > 0 => new SvaUnbind(Dev(), rnd.Next(s.Mms.Length)),
+            >= 46 and < 56 => new Map(Slot(), Iova(), rnd.Next(s.PhysPages), rnd.Next(2) == 0 ? Perm.R : Perm.RW),
+            >= 56 and < 63 => new Unmap(Slot(), Iova()),
+            >= 63 and < 65 => new Invalidate(rnd.Next(3) == 0 ? InvalidateScope.All : InvalidateScope.Fq),
+            >= 65 and < 68 when s.Vms.Length > 0 && s.Vpasids > 0 => new VpasidAlloc(rnd.Next(s.Vms.Length), 1 + rnd.Next(s.Vpasids)),
+            >= 68 and < 70 when s.Vms.Length > 0 && s.Vpasids > 0 => new VpasidFree(rnd.Next(s.Vms.Length), 1 + rnd.Next(s.Vpasids)),
+            >= 70 and < 74 when s.Vms.Length > 0 && s.Vpasids > 0 => new VpasidAttach(rnd.Next(s.Vms.Length), Dev(), 1 + rnd.Next(s.Vpasids), Slot()),
+            _ => new Translate(Dev(), Pasid(), Iova(), rnd.Next(2) == 0 ? Access.Read : Access.Write),
+        };
     }
 
     private List<TraceVerdict> RunAll(string command)
