@@ -80,6 +80,65 @@ public sealed class CImplementationTests(ITestOutputHelper output)
             v.Failures.Any(f => f.Message.Contains("returned pa", StringComparison.Ordinal)));
     }
 
+    /// <summary>Lines it cannot understand get "error ..." and the session goes on; quit ends it with status 0.</summary>
+    [Fact]
+    public async Task BadLinesAreAnsweredWithErrorAndTheSessionGoesOn()
+    {
+        string? exe = BuildOrSkip();
+        if (exe is null)
+        {
+            return;
+        }
+
+        string[] input =
+        [
+            "hello world",
+            "translate dev=gpu pasid=0 iova=0 access=read",
+            "policy paging_pasid=always split_formats=0 dirty_blocks_pasid=1 nest_parent_blocks_pasid=0 sva_on_rid=refused iotlb_tag=domain+pasid did=per-domain sva_shared_did=1 unmap_flush=all-tags devtlb_flush=1 flush_on_detach=1 invalidation=strict fq_iova_reuse=0 vpasid_scheme=none passthrough_check=1",
+            "scope slots=2 pasids=2 iova_pages=2 phys_pages=2 vpasids=0",
+            "device name=gpu group=0 pf=-1 max_pasids=4 ats=1",
+            "mm name=mm0",
+            "start",
+            "alloc_domain dev=gpu kind=paging flags=none",
+            "map domain=d7 iova=0 pa=0 perm=r",
+            "map domain=d0 iova=0 pa=1 perm=rw colour=blue",
+            "map domain=d0 iova=99999999999999999999 pa=1 perm=rw",
+            new string('x', 20000),
+            "\u0001\u0002 \u00ff",
+            "map domain=d0 iova=0 pa=1 perm=rw",
+            "translate dev=gpu pasid=0 iova=0 access=read",
+            "quit",
+        ];
+        string[] expected = ["error", "error", "ready", "ok d0", "error", "error", "error", "error", "error", "ok", "fault blocked"];
+        var psi = new ProcessStartInfo(exe)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + exe);
+        var answers = p.StandardOutput.ReadToEndAsync();
+        foreach (string line in input)
+        {
+            p.StandardInput.WriteLine(line);
+        }
+
+        p.StandardInput.Close();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+
+        Assert.Equal(0, p.ExitCode);
+        string[] got = (await answers).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(expected.Length, got.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(got[i] == expected[i] || (expected[i] == "error" && got[i].StartsWith("error ", StringComparison.Ordinal)),
+                $"answer {i + 1}: expected {expected[i]}, got {got[i]}");
+        }
+    }
+
     /// <summary>Differential check beyond the traces: random operations on every model file and scope, the C
     /// implementation's answer must be one the reference model allows at every step.</summary>
     [Fact]
