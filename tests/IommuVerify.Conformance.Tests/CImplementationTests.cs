@@ -150,43 +150,114 @@ public sealed class CImplementationTests(ITestOutputHelper output)
             return;
         }
 
-        const int Sequences = 40, Length = 60;
         var rnd = new Random(7);
-        int steps = 0, fromCache = 0;
+        var tally = new Tally();
         using var impl = new ExecImplementation(ShellQuote(exe), TimeSpan.FromSeconds(5));
         foreach (string file in Directory.GetFiles(Path.Combine(RepoRoot(), "models"), "*.json").Order(StringComparer.Ordinal))
         {
             var model = ModelLoader.Load(file);
             foreach (string name in model.Scopes.Keys.Order(StringComparer.Ordinal))
             {
-                var scope = model.Scopes[name];
-                var reference = new ReferenceModel(model.Policy, scope);
-                for (int n = 0; n < Sequences; n++)
-                {
-                    impl.Start(model.Policy, scope);
-                    var state = reference.Initial();
-                    var history = new List<string>();
-                    for (int i = 0; i < Length; i++)
-                    {
-                        var op = RandomOp(rnd, scope);
-                        var r = reference.Apply(state, op);
-                        var got = impl.Apply(op);
-                        history.Add($"{OpText.Render(op, scope)} -> {OpText.RenderResults(r.Allowed, op.ReturnsDomain)}   (C: {OpText.RenderResults(got, op.ReturnsDomain)})");
-                        Assert.True(got.Length == 1 && r.Allowed.Contains(got[0]),
-                            $"{Path.GetFileName(file)} scope {name}, sequence {n}, step {i + 1}:\n  " + string.Join("\n  ", history));
-                        steps++;
-                        if (op is Translate && !got[0].Equals(r.Primary))
-                        {
-                            fromCache++;
-                        }
-
-                        state = r.Next;
-                    }
-                }
+                Differential(impl, rnd, model.Policy, model.Scopes[name], $"{Path.GetFileName(file)} scope {name}", 40, 60, tally);
             }
         }
 
-        output.WriteLine($"{steps} random steps agreed with the reference model; {fromCache} translations answered from a stale cache entry");
+        output.WriteLine($"{tally.Steps} random steps agreed with the reference model; {tally.FromCache} translations answered from a stale cache entry");
+    }
+
+    /// <summary>The same differential check on random policies and scopes the model files do not have: groups of
+    /// several devices, VFs, devices without PASIDs or ATS, more slots and PASIDs, every policy knob.</summary>
+    [Fact]
+    public void RandomPoliciesAndScopesGetAnswersTheReferenceModelAllows()
+    {
+        string? exe = BuildOrSkip();
+        if (exe is null)
+        {
+            return;
+        }
+
+        var rnd = new Random(11);
+        var tally = new Tally();
+        using var impl = new ExecImplementation(ShellQuote(exe), TimeSpan.FromSeconds(5));
+        for (int n = 0; n < 40; n++)
+        {
+            var policy = RandomPolicy(rnd);
+            var scope = RandomScope(rnd);
+            Differential(impl, rnd, policy, scope, $"random policy/scope {n}: {policy}", 20, 60, tally);
+        }
+
+        output.WriteLine($"{tally.Steps} random steps agreed with the reference model; {tally.FromCache} translations answered from a stale cache entry");
+    }
+
+    private sealed class Tally
+    {
+        public int Steps { get; set; }
+
+        public int FromCache { get; set; }
+    }
+
+    /// <summary>Runs seeded random sequences on the reference model and the implementation side by side.</summary>
+    private static void Differential(ExecImplementation impl, Random rnd, Policy policy, Scope scope, string what, int sequences, int length, Tally tally)
+    {
+        var reference = new ReferenceModel(policy, scope);
+        for (int n = 0; n < sequences; n++)
+        {
+            impl.Start(policy, scope);
+            var state = reference.Initial();
+            var history = new List<string>();
+            for (int i = 0; i < length; i++)
+            {
+                var op = RandomOp(rnd, scope);
+                var r = reference.Apply(state, op);
+                var got = impl.Apply(op);
+                history.Add($"{OpText.Render(op, scope)} -> {OpText.RenderResults(r.Allowed, op.ReturnsDomain)}   (C: {OpText.RenderResults(got, op.ReturnsDomain)})");
+                Assert.True(got.Length == 1 && r.Allowed.Contains(got[0]), $"{what}, sequence {n}, step {i + 1}:\n  " + string.Join("\n  ", history));
+                tally.Steps++;
+                if (op is Translate && !got[0].Equals(r.Primary))
+                {
+                    tally.FromCache++;
+                }
+
+                state = r.Next;
+            }
+        }
+    }
+
+    private static Policy RandomPolicy(Random rnd) => new(
+        (PagingPasid)rnd.Next(3), rnd.Next(2) == 0, rnd.Next(2) == 0, rnd.Next(2) == 0, (SvaOnRid)rnd.Next(3), (IotlbTag)rnd.Next(3),
+        (DidAlloc)rnd.Next(2), rnd.Next(2) == 0, (UnmapFlush)rnd.Next(2), rnd.Next(2) == 0, rnd.Next(2) == 0, (InvalidationMode)rnd.Next(2),
+        rnd.Next(2) == 0, (VpasidScheme)rnd.Next(3), rnd.Next(2) == 0);
+
+    private static Scope RandomScope(Random rnd)
+    {
+        int devices = 1 + rnd.Next(5), groups = 1 + rnd.Next(devices);
+        var devs = new List<DeviceSpec>();
+        for (int i = 0; i < devices; i++)
+        {
+            bool vf = i > 0 && rnd.Next(4) == 0;
+            bool pasid = !vf && rnd.Next(4) != 0;
+            devs.Add(new DeviceSpec("dev" + i, "00:0" + i, i < groups ? i : rnd.Next(groups), vf ? rnd.Next(i) : -1, pasid, pasid ? 2 + rnd.Next(4) : 0, rnd.Next(2) == 0));
+        }
+
+        var vms = new List<VmSpec>();
+        var assigned = new HashSet<int>();
+        for (int v = rnd.Next(3); v > 0; v--)
+        {
+            var list = new List<VmDevice>();
+            for (int i = 0; i < devices; i++)
+            {
+                if (rnd.Next(2) == 0 && assigned.Add(i))
+                {
+                    list.Add(new VmDevice(i, rnd.Next(2) == 0 ? Assignment.Passthrough : Assignment.Mdev));
+                }
+            }
+
+            vms.Add(new VmSpec("vm" + vms.Count, [.. list]));
+        }
+
+        return new Scope("random", [.. devs], [.. Enumerable.Range(0, groups).Select(g => "g" + g)], 1 + rnd.Next(4), 1 + rnd.Next(4),
+            1 + rnd.Next(3), 1 + rnd.Next(3), [.. Enumerable.Range(0, rnd.Next(3)).Select(m => "mm" + m)], [.. vms], rnd.Next(4),
+            [new AllocChoice(DomainKind.Paging, AllocFlags.None)], [.. Enum.GetValues<OpCode>()]);
     }
 
     /// <summary>A random operation inside the scope, weighted towards maps, attaches and translations.</summary>

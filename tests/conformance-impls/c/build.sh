@@ -5,6 +5,6 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cc=${CC:-gcc}
 mkdir -p "$here/build"
-"$cc" -std=c11 -O2 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
+"$cc" -std=c11 -O2 -Wall -Wextra -Werror \
     -o "$here/build/iommu-c" "$here/iommu.c" "$here/model.c"
 echo "built $here/build/iommu-c"

@@ -598,26 +598,25 @@ static bool read_flags(struct reader *r, int *out)
     const char *v = arg(r->a, "flags");
     if (v == NULL || strcmp(v, "none") == 0)
         return true;
-    char buf[128];
-    if (strlen(v) >= sizeof buf) {
-        snprintf(r->msg, MSG_LEN, "\"flags\" is too long");
-        return false;
-    }
-    strcpy(buf, v);
-    char *save = NULL;
-    for (char *f = strtok_r(buf, "|", &save); f != NULL; f = strtok_r(NULL, "|", &save)) {
-        if (strcmp(f, "pasid") == 0)
+    /* Walk the |-separated names; an empty name (as in "pasid||") is an error. */
+    const char *f = v;
+    for (;;) {
+        size_t len = strcspn(f, "|");
+        if (len == 5 && strncmp(f, "pasid", len) == 0)
             *out |= FLAG_PASID;
-        else if (strcmp(f, "nest_parent") == 0)
+        else if (len == 11 && strncmp(f, "nest_parent", len) == 0)
             *out |= FLAG_NEST_PARENT;
-        else if (strcmp(f, "dirty") == 0)
+        else if (len == 5 && strncmp(f, "dirty", len) == 0)
             *out |= FLAG_DIRTY;
         else {
             char c[64];
-            clip(c, sizeof c, f);
-            snprintf(r->msg, MSG_LEN, "unknown flag \"%s\"", c);
+            clip(c, sizeof c, v);
+            snprintf(r->msg, MSG_LEN, "bad flags \"%s\": expected none or a |-list of pasid, nest_parent, dirty", c);
             return false;
         }
+        if (f[len] == '\0')
+            break;
+        f += len + 1;
     }
     return true;
 }
