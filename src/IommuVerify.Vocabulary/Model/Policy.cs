@@ -14,7 +14,7 @@ public enum PagingPasid
 /// <summary>What the platform and core do with an SVA domain on a RID.</summary>
 public enum SvaOnRid
 {
-    /// <summary>The core refuses the attach (EINVAL).</summary>
+    /// <summary>The core refuses the attach (ENODEV: SVA domain ops have no attach_dev).</summary>
     Refused,
     /// <summary>The hardware and policy allow it (Arm SMMUv3 proposal).</summary>
     Allowed,
