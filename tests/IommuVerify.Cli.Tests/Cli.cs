@@ -1,26 +1,14 @@
 using System.Diagnostics;
+using IommuVerify.Testing;
 
 namespace IommuVerify.Cli.Tests;
 
 /// <summary>Runs the built command-line tool as a process: <c>dotnet iommuverify.dll ARGS</c>.</summary>
 internal static class Cli
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "IommuVerify.sln")))
-            {
-                return d.FullName;
-            }
-        }
+    public static string Root => RepoPaths.Root;
 
-        throw new InvalidOperationException("IommuVerify.sln not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string Root => RootPath.Value;
-
-    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+    public static string PathOf(params string[] parts) => RepoPaths.PathOf(parts);
 
     /// <summary>The tool's dll: the CLI project's own build output (this project references it, so it is built first).</summary>
     public static string Dll

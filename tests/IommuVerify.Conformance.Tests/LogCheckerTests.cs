@@ -1,4 +1,5 @@
 using IommuVerify.Conformance;
+using IommuVerify.Testing;
 using IommuVerify.Vocabulary;
 using IommuVerify.Vocabulary.Model;
 using Xunit;
@@ -7,22 +8,9 @@ namespace IommuVerify.Conformance.Tests;
 
 public sealed class LogCheckerTests
 {
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "IommuVerify.sln")))
-            {
-                return d.FullName;
-            }
-        }
+    private static string Log(string name) => RepoPaths.PathOf("tests", "conformance-logs", name);
 
-        throw new InvalidOperationException("repository root not found");
-    }
-
-    private static string Log(string name) => Path.Combine(RepoRoot(), "tests", "conformance-logs", name);
-
-    private static ModelFile Model(string name) => ModelLoader.Load(Path.Combine(RepoRoot(), "models", name + ".json"));
+    private static ModelFile Model(string name) => ModelLoader.Load(RepoPaths.Model(name));
 
     [Fact]
     public void A_log_within_the_spec_has_no_findings()

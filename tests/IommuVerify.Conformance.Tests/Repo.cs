@@ -1,37 +1,23 @@
 using System.Diagnostics;
+using IommuVerify.Testing;
 
 namespace IommuVerify.Conformance.Tests;
 
 /// <summary>Paths in the repository, found by walking up from the test assembly to IommuVerify.sln.</summary>
 internal static class Repo
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "IommuVerify.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("IommuVerify.sln not found above " + AppContext.BaseDirectory);
-    });
-
     private static readonly object BuildLock = new();
 
-    public static string Root => RootPath.Value;
+    public static string Root => RepoPaths.Root;
 
-    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+    public static string PathOf(params string[] parts) => RepoPaths.PathOf(parts);
 
-    public static string Conformance => PathOf("tests", "conformance");
+    public static string Conformance => RepoPaths.Conformance;
 
     /// <summary>Every trace file under tests/conformance, sorted.</summary>
-    public static IReadOnlyList<string> TraceFiles() => IommuVerify.Conformance.TraceFiles.Expand([Conformance]);
+    public static IReadOnlyList<string> TraceFiles() => RepoPaths.TraceFiles();
 
-    /// <summary>The build configuration of the running tests (Debug or Release), from bin/CONFIG/TFM/.</summary>
-    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-
+    public static string Configuration => RepoPaths.Configuration;
     /// <summary>The command-line tool's dll, built on demand when the solution build has not made it yet.</summary>
     public static string CliDll()
     {

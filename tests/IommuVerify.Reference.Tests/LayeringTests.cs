@@ -5,10 +5,10 @@ using Xunit;
 
 namespace IommuVerify.Reference.Tests;
 
-/// <summary>Each project references only earlier stages: Vocabulary &lt; Reference &lt; {Engine, Explorer, Smt, Conformance} &lt; Cli.</summary>
+/// <summary>Each project references only earlier stages: Vocabulary &lt; Reference &lt; {Engine, Explorer, Smt, Conformance, Reporting} &lt; Cli.</summary>
 public sealed class LayeringTests
 {
-    private static readonly string[] Stage2 = ["IommuVerify.Engine", "IommuVerify.Explorer", "IommuVerify.Smt", "IommuVerify.Conformance"];
+    private static readonly string[] Stage2 = ["IommuVerify.Engine", "IommuVerify.Explorer", "IommuVerify.Smt", "IommuVerify.Conformance", "IommuVerify.Reporting"];
 
     private static readonly object BuildLock = new();
 
@@ -21,6 +21,7 @@ public sealed class LayeringTests
         { "IommuVerify.Explorer", ["IommuVerify.Vocabulary", "IommuVerify.Reference"] },
         { "IommuVerify.Smt", ["IommuVerify.Vocabulary", "IommuVerify.Reference"] },
         { "IommuVerify.Conformance", ["IommuVerify.Vocabulary", "IommuVerify.Reference"] },
+        { "IommuVerify.Reporting", ["IommuVerify.Vocabulary", "IommuVerify.Reference"] },
         { "iommuverify", ["IommuVerify.Vocabulary", "IommuVerify.Reference", .. Stage2] },
     };
 

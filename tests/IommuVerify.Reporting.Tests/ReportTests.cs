@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IommuVerify.Reporting;
+using IommuVerify.Testing;
 using IommuVerify.Vocabulary.Model;
 using IommuVerify.Vocabulary.Traces;
 using Xunit;
@@ -8,25 +9,12 @@ namespace IommuVerify.Reporting.Tests;
 
 public sealed class ReportTests
 {
-    private static string Root()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "IommuVerify.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
-    }
-
     private static CounterexampleView Build(string traceText, string name = "t")
     {
         string dir = Path.Combine(Path.GetTempPath(), "iommuverify-report-tests");
         Directory.CreateDirectory(dir);
         string file = Path.Combine(dir, name + ".trace");
-        File.WriteAllText(file, traceText.Replace("MODELS", Path.Combine(Root(), "models"), StringComparison.Ordinal));
+        File.WriteAllText(file, traceText.Replace("MODELS", RepoPaths.PathOf("models"), StringComparison.Ordinal));
         var trace = TraceText.Load(file, ModelLoader.Load);
         return CounterexampleBuilder.Build(trace, ModelLoader.Load(trace.ModelPath));
     }
