@@ -51,7 +51,7 @@ public sealed class CoverageCounter
         other._rules.Clear();
     }
 
-    /// <summary>The counts as a result record.</summary>
+    /// <summary>The counts as a result record; invariant IDs in <paramref name="specRules"/> are not rules and are left out.</summary>
     public Coverage ToCoverage(IReadOnlySet<string>? specRules)
     {
         var ops = ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
@@ -75,7 +75,7 @@ public sealed class CoverageCounter
         var exercised = _rules.ToImmutableSortedSet(StringComparer.Ordinal);
         var never = specRules is null
             ? ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal)
-            : specRules.Where(r => !exercised.Contains(r)).ToImmutableSortedSet(StringComparer.Ordinal);
+            : specRules.Where(r => !exercised.Contains(r) && !r.StartsWith("INV-", StringComparison.Ordinal)).ToImmutableSortedSet(StringComparer.Ordinal);
         return new Coverage(ops.ToImmutable(), errnos.ToImmutable(), exercised, never);
     }
 }

@@ -51,7 +51,6 @@ public sealed class BreadthFirst : ISearchStrategy
             }
 
             int start = search.Links.Count;
-            search.Seen.EnsureCapacity(candidates.Sum(l => (long)l.Count));
             foreach (var list in candidates)
             {
                 foreach (var c in list)
@@ -61,7 +60,7 @@ public sealed class BreadthFirst : ISearchStrategy
                         break;
                     }
 
-                    if (search.Seen.TryAdd(c.Fingerprint))
+                    if (search.AddSeen(c.Fingerprint))
                     {
                         search.Links.Add(c.Parent, c.Op);
                         queue.Enqueue(c.State);

@@ -1,0 +1,49 @@
+namespace IommuVerify.Explorer.Tests;
+
+public class FingerprintSetTests
+{
+    [Fact]
+    public void TryAdd_is_true_exactly_once_per_fingerprint_across_threads()
+    {
+        var set = new FingerprintSet();
+        const int n = 200_000;
+        set.EnsureCapacity(n);
+        int added = 0;
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            for (long i = 0; i < n; i++)
+            {
+                if (set.TryAdd((i * 0x1E3779B97F4A7C15L) ^ 0x5555))
+                {
+                    Interlocked.Increment(ref added);
+                }
+            }
+        });
+        Assert.Equal(n, added);
+        Assert.Equal(n, set.Count);
+        Assert.True(set.Contains(0x5555));
+        Assert.False(set.Contains(0x1234_5678_9ABC));
+    }
+
+    [Fact]
+    public void Table_stays_at_or_under_16_bytes_per_state_after_growing()
+    {
+        var set = new FingerprintSet(16);
+        for (long i = 1; i <= 1_000_000; i++)
+        {
+            set.EnsureCapacity(1);
+            Assert.True(set.TryAdd(i * 0x2545F4914F6CDD1DL));
+        }
+
+        Assert.InRange(set.BytesPerState, 8.0, 16.0);
+    }
+
+    [Fact]
+    public void Zero_is_a_valid_fingerprint()
+    {
+        var set = new FingerprintSet();
+        Assert.True(set.TryAdd(0));
+        Assert.False(set.TryAdd(0));
+        Assert.True(set.Contains(0));
+    }
+}
