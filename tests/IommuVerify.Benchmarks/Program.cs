@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(IommuVerify.Benchmarks.EngineBenchmarks).Assembly).Run(args);
