@@ -56,9 +56,9 @@ public static class Lockstep
         var ops = ImmutableArray.CreateBuilder<Op>(length);
         for (int i = 0; i < length; i++)
         {
-            var op = sampler.Next(state);
+            var (op, step) = sampler.NextStep(state);
             ops.Add(op);
-            state = model.Apply(state, op).Next;
+            state = step.Next;
         }
 
         return ops.ToImmutable();

@@ -31,24 +31,41 @@ public sealed class OpSampler(ReferenceModel model, Func<int, int> below)
     private T Any<T>(IReadOnlyList<T> items) => items[Pick(items.Count)];
 
     /// <summary>The next operation for state <paramref name="s"/>.</summary>
-    public Op Next(IommuState s)
+    public Op Next(IommuState s) => NextStep(s).Op;
+
+    /// <summary>The next operation and the reference's step for it.</summary>
+    /// <remarks>Rejection sampling toward success: a candidate the reference rejects (an errno or a fault) is kept
+    /// with probability 15% (error paths stay covered), otherwise a new candidate is drawn, up to 6 draws.</remarks>
+    public (Op Op, StepResult Step) NextStep(IommuState s)
     {
         var codes = Weights.Where(w => S.Ops.Contains(w.Code) && Possible(w.Code)).ToArray();
         int total = codes.Sum(c => c.Weight);
-        int r = Pick(total);
-        var code = codes[^1].Code;
-        foreach (var (c, w) in codes)
+        Op op = null!;
+        StepResult step = null!;
+        for (int attempt = 0; attempt < 6; attempt++)
         {
-            if (r < w)
+            int r = Pick(total);
+            var code = codes[^1].Code;
+            foreach (var (c, w) in codes)
             {
-                code = c;
-                break;
+                if (r < w)
+                {
+                    code = c;
+                    break;
+                }
+
+                r -= w;
             }
 
-            r -= w;
+            op = Make(code, s);
+            step = model.Apply(s, op);
+            if (step.Primary.IsSuccess || Chance(15))
+            {
+                break;
+            }
         }
 
-        return Make(code, s);
+        return (op, step);
     }
 
     private bool Possible(OpCode code) => code switch
@@ -118,7 +135,13 @@ public sealed class OpSampler(ReferenceModel model, Func<int, int> below)
             case OpCode.AttachPasid:
             {
                 int dev = PasidDev();
-                return new AttachPasid(dev, Pasid(dev), Slot(s, NonSva));
+                int pasid = Pasid(dev);
+                for (int i = 0; i < 3 && s.PasidDomain[(S.Devices[dev].Group * (S.Pasids + 1)) + pasid] >= 0; i++)
+                {
+                    pasid = Pasid(dev);
+                }
+
+                return new AttachPasid(dev, pasid, Slot(s, NonSva));
             }
 
             case OpCode.ReplacePasid:
@@ -173,17 +196,42 @@ public sealed class OpSampler(ReferenceModel model, Func<int, int> below)
             case OpCode.Translate:
                 return TranslateOp(s);
             case OpCode.VpasidAlloc:
-                return new VpasidAlloc(Pick(S.Vms.Length), 1 + Pick(S.Vpasids));
+            {
+                var (vm, vpasid) = Vpasid(s, allocated: false);
+                return new VpasidAlloc(vm, vpasid);
+            }
+
             case OpCode.VpasidFree:
-                return new VpasidFree(Pick(S.Vms.Length), 1 + Pick(S.Vpasids));
+            {
+                var (vm, vpasid) = Vpasid(s, allocated: true);
+                return new VpasidFree(vm, vpasid);
+            }
+
             default:
             {
-                int vm = Pick(S.Vms.Length);
-                var devs = S.Vms.Length > 0 ? S.Vms[vm].Devices : default;
+                var (vm, vpasid) = Vpasid(s, allocated: true);
+                var devs = S.Vms[vm].Devices;
                 int dev = !devs.IsDefaultOrEmpty && Chance(90) ? devs[Pick(devs.Length)].Dev : Dev();
-                return new VpasidAttach(vm, dev, 1 + Pick(S.Vpasids), Slot(s, NonSva));
+                return new VpasidAttach(vm, dev, vpasid, Slot(s, NonSva));
             }
         }
+    }
+
+    private (int Vm, int Vpasid) Vpasid(IommuState s, bool allocated)
+    {
+        var list = new List<(int, int)>();
+        for (int vm = 0; vm < S.Vms.Length; vm++)
+        {
+            for (int v = 1; v <= S.Vpasids; v++)
+            {
+                if ((s.VpasidTable[(vm * (S.Vpasids + 1)) + v] != 0) == allocated)
+                {
+                    list.Add((vm, v));
+                }
+            }
+        }
+
+        return list.Count > 0 && Chance(90) ? Any(list) : (Pick(S.Vms.Length), 1 + Pick(S.Vpasids));
     }
 
     private int PasidDev()
