@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace IommuVerify.Engine;
 
 /// <summary>Four-level radix page tables (512 entries of 8 bytes per node, 4 KiB pages) whose nodes come from one pooled array.</summary>
@@ -51,26 +54,26 @@ public sealed class PageTablePool
             return 0;
         }
 
-        var e = _entries;
-        ulong x = e[(root * Fanout) + (int)((page >> 27) & 511)];
+        ref ulong e = ref MemoryMarshal.GetArrayDataReference(_entries);
+        ulong x = Unsafe.Add(ref e, (root * Fanout) + (int)((page >> 27) & 511));
         if (x == 0)
         {
             return 0;
         }
 
-        x = e[((int)x * Fanout) + (int)((page >> 18) & 511)];
+        x = Unsafe.Add(ref e, ((int)x * Fanout) + (int)((page >> 18) & 511));
         if (x == 0)
         {
             return 0;
         }
 
-        x = e[((int)x * Fanout) + (int)((page >> 9) & 511)];
+        x = Unsafe.Add(ref e, ((int)x * Fanout) + (int)((page >> 9) & 511));
         if (x == 0)
         {
             return 0;
         }
 
-        return e[((int)x * Fanout) + (int)(page & 511)];
+        return Unsafe.Add(ref e, ((int)x * Fanout) + (int)(page & 511));
     }
 
     /// <summary>The index of the leaf slot for a page, creating the missing levels (and the root when <paramref name="root"/> is 0).</summary>

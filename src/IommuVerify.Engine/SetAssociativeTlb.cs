@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace IommuVerify.Engine;
 
 /// <summary>A set-associative translation cache: fixed sets and ways, round-robin replacement per set.</summary>
@@ -53,24 +56,55 @@ public sealed class SetAssociativeTlb
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int SetBase(ulong key) => _shift == 64 ? 0 : (int)((key * 0x9E3779B97F4A7C15UL) >> _shift) * _ways;
 
     /// <summary>Looks a key up.</summary>
-    public bool TryGet(ulong key, out ulong value)
+    public bool TryGet(ulong key, out ulong value) => TryGet(key, out value, out _);
+
+    /// <summary>Looks a key up and returns its set (for <see cref="FillMissed"/>).</summary>
+    public bool TryGet(ulong key, out ulong value, out int set)
     {
         int b = SetBase(key);
-        var keys = _keys;
-        for (int i = b; i < b + _ways; i++)
+        set = b;
+        ref ulong k = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_keys), b);
+        for (int i = 0; i < _ways; i++)
         {
-            if (keys[i] == key)
+            if (Unsafe.Add(ref k, i) == key)
             {
-                value = _values[i];
+                value = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_values), b + i);
                 return true;
             }
         }
 
         value = 0;
         return false;
+    }
+
+    /// <summary>Inserts a key that <see cref="TryGet(ulong, out ulong, out int)"/> just missed in <paramref name="set"/>:
+    /// the first empty way, else the set's round-robin victim.</summary>
+    public void FillMissed(int set, ulong key, ulong value)
+    {
+        ref ulong k = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_keys), set);
+        int way = -1;
+        for (int i = 0; i < _ways; i++)
+        {
+            if (Unsafe.Add(ref k, i) == 0)
+            {
+                way = i;
+                break;
+            }
+        }
+
+        if (way < 0)
+        {
+            int s = set / _ways;
+            way = _victim[s];
+            _victim[s] = (byte)(way + 1 == _ways ? 0 : way + 1);
+        }
+
+        Unsafe.Add(ref k, way) = key;
+        _values[set + way] = value;
     }
 
     /// <summary>Inserts or overwrites an entry, evicting the set's round-robin victim when the set is full.</summary>

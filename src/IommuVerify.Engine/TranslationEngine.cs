@@ -214,20 +214,22 @@ public sealed partial class TranslationEngine : IIommuImplementation
         var dtlb = _devTlb[dev];
         ulong dkey = DevKey(pasid, page);
         ulong leaf;
-        if (dtlb is not null && dtlb.TryGet(dkey, out leaf))
+        int dset = 0;
+        if (dtlb is not null && dtlb.TryGet(dkey, out leaf, out dset))
         {
             return AccessOf(leaf, access);
         }
 
         ulong key = 0;
+        int set = 0;
         if (c.Tag >= 0)
         {
             key = IotlbKey(c.Tag, page);
-            if (_iotlb.TryGet(key, out leaf))
+            if (_iotlb.TryGet(key, out leaf, out set))
             {
                 if (dtlb is not null && c.Fills)
                 {
-                    dtlb.Fill(dkey, leaf);
+                    dtlb.FillMissed(dset, dkey, leaf);
                 }
 
                 return AccessOf(leaf, access);
@@ -259,10 +261,10 @@ public sealed partial class TranslationEngine : IIommuImplementation
         {
             if (c.Tag >= 0)
             {
-                _iotlb.Fill(key, leaf);
+                _iotlb.FillMissed(set, key, leaf);
             }
 
-            dtlb?.Fill(dkey, leaf);
+            dtlb?.FillMissed(dset, dkey, leaf);
         }
 
         return AccessOf(leaf, access);
