@@ -55,7 +55,7 @@ public sealed class KnownGoodModelTests(ITestOutputHelper output)
     {
         var (outcome, share) = ModelSets.Conformance(model, output.WriteLine);
         Assert.True(outcome.Held, outcome.Message);
-        Assert.True(share >= 0.6, $"only {share:P1} of generated operations succeed");
+        Assert.True(share >= 0.7, $"only {share:P1} of generated operations succeed (aim: 70%)");
     }
 }
 
@@ -68,7 +68,7 @@ public sealed class KnownBuggyModelTests(ITestOutputHelper output)
     {
         var (outcome, share) = ModelSets.Conformance(model, output.WriteLine);
         Assert.True(outcome.Held, outcome.Message);
-        Assert.True(share >= 0.6, $"only {share:P1} of generated operations succeed");
+        Assert.True(share >= 0.7, $"only {share:P1} of generated operations succeed (aim: 70%)");
     }
 
     [Theory]
@@ -96,5 +96,28 @@ public sealed class KnownBuggyModelTests(ITestOutputHelper output)
         Assert.True(last.Stale);
         Assert.NotEqual(last.Allowed[0], last.Got);
         Assert.Contains(last.Got, last.Allowed);
+    }
+}
+
+/// <summary>The lockstep property with caches so small that eviction happens constantly.</summary>
+public sealed class TinyCacheTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("intel-vtd")]
+    [InlineData("amd-v2-per-domain-did")]
+    [InlineData("intel-flush-queue-reuse")]
+    public void Engine_with_a_two_entry_iotlb_still_conforms(string model)
+    {
+        var h = new LockstepHarness(model) { MakeEngine = () => new TranslationEngine(iotlbSets: 1, iotlbWays: 2, devTlbSets: 1, devTlbWays: 1) };
+        var outcome = PropertyRunner.Run(
+            $"tiny-caches/{model}",
+            h.Ops,
+            ops => h.Run(ops)[^1] is { Conforms: false } last ? $"engine returned {last.Got} for {last.Op}" : null,
+            h.Shrink,
+            ops => h.Render(ops, "tiny-" + model),
+            60,
+            ModelSets.DefaultSeed,
+            output.WriteLine);
+        Assert.True(outcome.Held, outcome.Message);
     }
 }

@@ -39,8 +39,11 @@ public sealed class LockstepHarness
 
     public static IEnumerable<string> ModelNames => RepoPaths.ModelFiles.Select(Path.GetFileNameWithoutExtension).Select(n => n!);
 
+    /// <summary>Makes the engine under test (tests may shrink its caches to force evictions).</summary>
+    public Func<TranslationEngine> MakeEngine { get; init; } = () => new TranslationEngine();
+
     public ImmutableArray<LockstepStep> Run(IReadOnlyList<Op> ops) =>
-        Lockstep.Run(Model.Policy, Scope, ops, () => new TranslationEngine());
+        Lockstep.Run(Model.Policy, Scope, ops, MakeEngine);
 
     public ImmutableArray<Op> Shrink(ImmutableArray<Op> ops, Func<ImmutableArray<Op>, bool> fails) => Shrinker.Shrink(ops, fails);
 

@@ -179,6 +179,7 @@ public static class EngineCommands
         var small = Shrinker.Shrink(trace, l => l.Length > 0 && Fails(model.Policy, scope, l));
         string file = outFile ?? $"fuzz-{model.Name}-{seed}.trace";
         string dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        Directory.CreateDirectory(dir);
         string modelRef = Path.GetRelativePath(dir, Path.GetFullPath(path)).Replace('\\', '/');
         ImmutableArray<LockstepStep> steps;
         string note;

@@ -18,8 +18,8 @@ public sealed class OpSampler(ReferenceModel model, Func<int, int> below)
     [
         (OpCode.Translate, 30), (OpCode.Map, 12), (OpCode.Unmap, 7), (OpCode.AllocDomain, 7), (OpCode.AttachRid, 7),
         (OpCode.ReplaceRid, 3), (OpCode.DetachRid, 2), (OpCode.AttachPasid, 8), (OpCode.ReplacePasid, 3),
-        (OpCode.DetachPasid, 2), (OpCode.FreeDomain, 2), (OpCode.SvaBind, 4), (OpCode.SvaUnbind, 2),
-        (OpCode.Invalidate, 2), (OpCode.VpasidAlloc, 3), (OpCode.VpasidFree, 1), (OpCode.VpasidAttach, 4),
+        (OpCode.DetachPasid, 3), (OpCode.FreeDomain, 3), (OpCode.SvaBind, 4), (OpCode.SvaUnbind, 3),
+        (OpCode.Invalidate, 2), (OpCode.VpasidAlloc, 3), (OpCode.VpasidFree, 2), (OpCode.VpasidAttach, 4),
     ];
 
     private Scope S => model.Scope;
@@ -35,14 +35,14 @@ public sealed class OpSampler(ReferenceModel model, Func<int, int> below)
 
     /// <summary>The next operation and the reference's step for it.</summary>
     /// <remarks>Rejection sampling toward success: a candidate the reference rejects (an errno or a fault) is kept
-    /// with probability 15% (error paths stay covered), otherwise a new candidate is drawn, up to 6 draws.</remarks>
+    /// with probability 10% (error paths stay covered), otherwise a new candidate is drawn, up to 10 draws.</remarks>
     public (Op Op, StepResult Step) NextStep(IommuState s)
     {
         var codes = Weights.Where(w => S.Ops.Contains(w.Code) && Possible(w.Code)).ToArray();
         int total = codes.Sum(c => c.Weight);
         Op op = null!;
         StepResult step = null!;
-        for (int attempt = 0; attempt < 6; attempt++)
+        for (int attempt = 0; attempt < 10; attempt++)
         {
             int r = Pick(total);
             var code = codes[^1].Code;
@@ -59,7 +59,7 @@ public sealed class OpSampler(ReferenceModel model, Func<int, int> below)
 
             op = Make(code, s);
             step = model.Apply(s, op);
-            if (step.Primary.IsSuccess || Chance(15))
+            if (step.Primary.IsSuccess || Chance(10))
             {
                 break;
             }
