@@ -244,6 +244,53 @@ public static class EngineCommands
         return (ns[runs / 2], bytes[runs / 2], ns[0]);
     }
 
+    /// <summary>Times batches of maps, then unmaps of the same pages (strict invalidation), separately.</summary>
+    private static ((double, double, double) Map, (double, double, double) Unmap) MeasureMapUnmap(TranslationEngine e, int runs, ulong baseIova)
+    {
+        const int Batch = 4096;
+        var mapNs = new double[runs];
+        var unmapNs = new double[runs];
+        var mapBytes = new double[runs];
+        var unmapBytes = new double[runs];
+        var warm = Stopwatch.StartNew();
+        int r = 0;
+        while (r < runs)
+        {
+            long b0 = GC.GetAllocatedBytesForCurrentThread();
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < Batch; i++)
+            {
+                e.Map(0, baseIova + ((ulong)i << 12), (ulong)i << 12, Perm.RW);
+            }
+
+            long t1 = Stopwatch.GetTimestamp();
+            long b1 = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Batch; i++)
+            {
+                e.Unmap(0, baseIova + ((ulong)i << 12));
+            }
+
+            long t2 = Stopwatch.GetTimestamp();
+            long b2 = GC.GetAllocatedBytesForCurrentThread();
+            if (warm.ElapsedMilliseconds < 250)
+            {
+                continue;
+            }
+
+            mapNs[r] = (t1 - t0) * 1e9 / Stopwatch.Frequency / Batch;
+            unmapNs[r] = (t2 - t1) * 1e9 / Stopwatch.Frequency / Batch;
+            mapBytes[r] = (double)(b1 - b0) / Batch;
+            unmapBytes[r] = (double)(b2 - b1) / Batch;
+            r++;
+        }
+
+        Array.Sort(mapNs);
+        Array.Sort(unmapNs);
+        Array.Sort(mapBytes);
+        Array.Sort(unmapBytes);
+        return ((mapNs[runs / 2], mapBytes[runs / 2], mapNs[0]), (unmapNs[runs / 2], unmapBytes[runs / 2], unmapNs[0]));
+    }
+
     private static void Row(string name, (double Ns, double Bytes, double Best) engine, (double Ns, double Bytes, double Best)? reference, string target)
     {
         string refPart = reference is { } r
@@ -312,51 +359,7 @@ public static class EngineCommands
         });
         Row("translate, 4-level walk", miss, refTranslate, "<= 40 ns, 0 B");
 
-        ulong baseIova = (ulong)Pages << 12;
-        const int Batch = 4096;
-        var mapNs = new double[runs];
-        var unmapNs = new double[runs];
-        var mapBytes = new double[runs];
-        var unmapBytes = new double[runs];
-        var warmClock = Stopwatch.StartNew();
-        for (int r = -1; r < runs; r++)
-        {
-            if (r == -1 && warmClock.ElapsedMilliseconds < 250)
-            {
-                r = -2;
-            }
-
-            long b0 = GC.GetAllocatedBytesForCurrentThread();
-            long t0 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < Batch; i++)
-            {
-                sink += e.Map(0, baseIova + ((ulong)i << 12), (ulong)i << 12, Perm.RW).Value;
-            }
-
-            long t1 = Stopwatch.GetTimestamp();
-            long b1 = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Batch; i++)
-            {
-                sink += e.Unmap(0, baseIova + ((ulong)i << 12)).Value;
-            }
-
-            long t2 = Stopwatch.GetTimestamp();
-            long b2 = GC.GetAllocatedBytesForCurrentThread();
-            if (r >= 0)
-            {
-                mapNs[r] = (t1 - t0) * 1e9 / Stopwatch.Frequency / Batch;
-                unmapNs[r] = (t2 - t1) * 1e9 / Stopwatch.Frequency / Batch;
-                mapBytes[r] = (double)(b1 - b0) / Batch;
-                unmapBytes[r] = (double)(b2 - b1) / Batch;
-            }
-        }
-
-        Array.Sort(mapNs);
-        Array.Sort(unmapNs);
-        Array.Sort(mapBytes);
-        Array.Sort(unmapBytes);
-        var map = (mapNs[runs / 2], mapBytes[runs / 2], mapNs[0]);
-        var unmap = (unmapNs[runs / 2], unmapBytes[runs / 2], unmapNs[0]);
+        var (map, unmap) = MeasureMapUnmap(e, runs, (ulong)Pages << 12);
         var refMapOp = new Map(0, 600, 3, Perm.RW);
         var refMap = Measure(Math.Min(runs, 5), 2000, n =>
         {
