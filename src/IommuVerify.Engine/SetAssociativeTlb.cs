@@ -12,7 +12,7 @@ public sealed class SetAssociativeTlb
     private readonly ulong[] _values;
     private readonly byte[] _victim;
     private readonly int _ways;
-    private readonly int _shift;
+    private readonly int _setMask;
 
     /// <summary>Creates a cache of <paramref name="sets"/> sets (a power of two) of <paramref name="ways"/> ways.</summary>
     public SetAssociativeTlb(int sets, int ways)
@@ -29,7 +29,7 @@ public sealed class SetAssociativeTlb
 
         Sets = sets;
         _ways = ways;
-        _shift = 64 - System.Numerics.BitOperations.Log2((uint)sets);
+        _setMask = sets - 1;
         _keys = new ulong[sets * ways];
         _values = new ulong[sets * ways];
         _victim = new byte[sets];
@@ -57,7 +57,7 @@ public sealed class SetAssociativeTlb
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int SetBase(ulong key) => _shift == 64 ? 0 : (int)((key * 0x9E3779B97F4A7C15UL) >> _shift) * _ways;
+    private int SetBase(ulong key) => ((int)((key * 0x9E3779B97F4A7C15UL) >> 32) & _setMask) * _ways;
 
     /// <summary>Looks a key up.</summary>
     public bool TryGet(ulong key, out ulong value) => TryGet(key, out value, out _);

@@ -203,6 +203,7 @@ public sealed partial class TranslationEngine : IIommuImplementation
         access == Access.Write && (leaf & Leaf.Write) == 0 ? Result.Fault(FaultReason.Permission) : Result.Pa((int)(leaf >> 12));
 
     /// <summary>translate (XLATE-1..9): device TLB, else IOTLB under the context's tag, else the page walk, which fills both.</summary>
+    /// <remarks>The hits are here; the walk and the fills are in <see cref="TranslateMiss"/>, kept out of line.</remarks>
     private Result TranslatePage(int dev, int pasid, ulong page, Access access)
     {
         ref Context c = ref _ctx[Index(dev, pasid)];
@@ -212,30 +213,32 @@ public sealed partial class TranslationEngine : IIommuImplementation
         }
 
         var dtlb = _devTlb[dev];
-        ulong dkey = DevKey(pasid, page);
         ulong leaf;
         int dset = 0;
-        if (dtlb is not null && dtlb.TryGet(dkey, out leaf, out dset))
+        if (dtlb is not null && dtlb.TryGet(DevKey(pasid, page), out leaf, out dset))
         {
             return AccessOf(leaf, access);
         }
 
-        ulong key = 0;
         int set = 0;
-        if (c.Tag >= 0)
+        if (c.Tag >= 0 && _iotlb.TryGet(IotlbKey(c.Tag, page), out leaf, out set))
         {
-            key = IotlbKey(c.Tag, page);
-            if (_iotlb.TryGet(key, out leaf, out set))
+            if (dtlb is not null && c.Fills)
             {
-                if (dtlb is not null && c.Fills)
-                {
-                    dtlb.FillMissed(dset, dkey, leaf);
-                }
-
-                return AccessOf(leaf, access);
+                dtlb.FillMissed(dset, DevKey(pasid, page), leaf);
             }
+
+            return AccessOf(leaf, access);
         }
 
+        return TranslateMiss(ref c, dtlb, dset, set, pasid, page, access);
+    }
+
+    /// <summary>The page walk after both TLBs missed, filling them (XLATE-9).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Result TranslateMiss(ref Context c, SetAssociativeTlb? dtlb, int dset, int set, int pasid, ulong page, Access access)
+    {
+        ulong leaf;
         switch (c.Walk)
         {
             case WalkTable:
@@ -261,10 +264,10 @@ public sealed partial class TranslationEngine : IIommuImplementation
         {
             if (c.Tag >= 0)
             {
-                _iotlb.FillMissed(set, key, leaf);
+                _iotlb.FillMissed(set, IotlbKey(c.Tag, page), leaf);
             }
 
-            dtlb?.FillMissed(dset, dkey, leaf);
+            dtlb?.FillMissed(dset, DevKey(pasid, page), leaf);
         }
 
         return AccessOf(leaf, access);
