@@ -32,7 +32,16 @@ public static class ModelSets
         long total = 0, ok = 0;
         string? Property(ImmutableArray<Op> ops)
         {
-            var steps = h.Run(ops);
+            ImmutableArray<LockstepStep> steps;
+            try
+            {
+                steps = h.Run(ops);
+            }
+            catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or InvalidOperationException or NullReferenceException)
+            {
+                return $"the engine threw {e.GetType().Name}: {e.Message}";
+            }
+
             total += steps.Length;
             ok += steps.Count(s => s.Allowed[0].IsSuccess);
             var last = steps[^1];

@@ -34,18 +34,43 @@ public static class EngineCommands
         var seconds = new Option<double>("--seconds") { Description = "how long to run", DefaultValueFactory = _ => 10.0 };
         var seed = new Option<ulong?>("--seed") { Description = "the base seed (printed when not given)" };
         var output = new Option<string?>("--out") { Description = "where to write the shrunk failing trace (default fuzz-MODEL-SEED.trace)" };
-        var cmd = new Command("fuzz", "Run random traces on the engine and the reference model in lockstep; write a shrunk trace on the first disagreement") { model, scope, seconds, seed, output };
-        cmd.SetAction(pr => RunFuzz(pr.GetValue(model)!, pr.GetValue(scope)!, pr.GetValue(seconds), pr.GetValue(seed), pr.GetValue(output)));
+        var sets = new Option<int>("--iotlb-sets") { Description = "IOTLB sets (a power of two); small values force evictions", DefaultValueFactory = _ => 64 };
+        var ways = new Option<int>("--iotlb-ways") { Description = "IOTLB ways per set (1 to 255)", DefaultValueFactory = _ => 8 };
+        var cmd = new Command("fuzz", "Run random traces on the engine and the reference model in lockstep; write a shrunk trace on the first disagreement") { model, scope, seconds, seed, output, sets, ways };
+        cmd.SetAction(pr => Guarded(() =>
+        {
+            int s = pr.GetValue(sets), w = pr.GetValue(ways);
+            if (s < 1 || (s & (s - 1)) != 0 || w is < 1 or > 255)
+            {
+                throw new InputError("--iotlb-sets/--iotlb-ways", "sets must be a power of two and ways 1 to 255");
+            }
+
+            return RunFuzz(pr.GetValue(model)!, pr.GetValue(scope)!, pr.GetValue(seconds), pr.GetValue(seed), pr.GetValue(output), () => new TranslationEngine(s, w));
+        }));
         return cmd;
     }
 
-    /// <summary>Builds <c>bench [--quick]</c>.</summary>
+    /// <summary>Builds <c>bench [--runs N]</c>.</summary>
     public static Command Bench()
     {
         var runs = new Option<int>("--runs") { Description = "timed runs per case (the median is shown)", DefaultValueFactory = _ => 7 };
         var cmd = new Command("bench", "Measure the engine's hot paths against the reference model (ns/op, bytes/op, page-table bytes per page)") { runs };
-        cmd.SetAction(pr => RunBench(pr.GetValue(runs)));
+        cmd.SetAction(pr => Guarded(() => RunBench(pr.GetValue(runs))));
         return cmd;
+    }
+
+    /// <summary>Turns an input error into its message and exit code 2 (System.CommandLine's own handler would exit 1).</summary>
+    private static int Guarded(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (InputError e)
+        {
+            Console.Error.WriteLine("iommuverify: " + e.Render());
+            return ExitCodes.InputError;
+        }
     }
 
     private static string ModelPath(string arg)
@@ -78,11 +103,11 @@ public static class EngineCommands
         return z ^ (z >> 31);
     }
 
-    private static bool Fails(Policy policy, Scope scope, IReadOnlyList<Op> ops)
+    private static bool Fails(Policy policy, Scope scope, IReadOnlyList<Op> ops, Func<TranslationEngine> make)
     {
         try
         {
-            var steps = Lockstep.Run(policy, scope, ops, () => new TranslationEngine());
+            var steps = Lockstep.Run(policy, scope, ops, make);
             return !steps[^1].Conforms;
         }
         catch (Exception e) when (e is not InputError and not OutOfMemoryException)
@@ -91,7 +116,7 @@ public static class EngineCommands
         }
     }
 
-    private static int RunFuzz(string modelArg, string scopeName, double seconds, ulong? seedArg, string? outFile)
+    private static int RunFuzz(string modelArg, string scopeName, double seconds, ulong? seedArg, string? outFile, Func<TranslationEngine> make)
     {
         if (seconds <= 0 || double.IsNaN(seconds))
         {
@@ -117,7 +142,7 @@ public static class EngineCommands
             bool failed;
             try
             {
-                steps = Lockstep.Run(model.Policy, scope, trace, () => new TranslationEngine());
+                steps = Lockstep.Run(model.Policy, scope, trace, make);
                 failed = !steps[^1].Conforms;
             }
             catch (Exception e) when (e is not InputError and not OutOfMemoryException)
@@ -136,7 +161,7 @@ public static class EngineCommands
                     Console.WriteLine();
                 }
 
-                return ReportFailure(model, path, scopeName, scope, trace, seed, traces - 1, outFile);
+                return ReportFailure(model, path, scopeName, scope, trace, seed, traces - 1, outFile, make);
             }
 
             if (clock.Elapsed.TotalSeconds >= nextReport)
@@ -173,10 +198,10 @@ public static class EngineCommands
     private static string Progress(double t, long traces, long ops, long ok) =>
         string.Create(CultureInfo.InvariantCulture, $"fuzz: {t,6:0.0} s  traces {traces}  ops {ops}  {ops / Math.Max(t, 1e-9),8:0} ops/s  success {(ops == 0 ? 0 : 100.0 * ok / ops):0.0}%");
 
-    private static int ReportFailure(ModelFile model, string path, string scopeName, Scope scope, ImmutableArray<Op> trace, ulong seed, long index, string? outFile)
+    private static int ReportFailure(ModelFile model, string path, string scopeName, Scope scope, ImmutableArray<Op> trace, ulong seed, long index, string? outFile, Func<TranslationEngine> make)
     {
         Console.WriteLine($"fuzz: disagreement in trace {index} ({trace.Length} operations); shrinking");
-        var small = Shrinker.Shrink(trace, l => l.Length > 0 && Fails(model.Policy, scope, l));
+        var small = Shrinker.Shrink(trace, l => l.Length > 0 && Fails(model.Policy, scope, l, make));
         string file = outFile ?? $"fuzz-{model.Name}-{seed}.trace";
         string dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
         Directory.CreateDirectory(dir);
@@ -185,7 +210,7 @@ public static class EngineCommands
         string note;
         try
         {
-            steps = Lockstep.Run(model.Policy, scope, small, () => new TranslationEngine());
+            steps = Lockstep.Run(model.Policy, scope, small, make);
             note = "# engine: " + steps[^1].Got.Render(steps[^1].Op.ReturnsDomain) + " (not allowed)\n";
         }
         catch (Exception e) when (e is not InputError and not OutOfMemoryException)
