@@ -25,6 +25,12 @@ public static class RepoPaths
     /// <summary>The conformance suite folder.</summary>
     public static string Conformance => PathOf("tests", "conformance");
 
+    /// <summary>The models folder.</summary>
+    public static string Models => PathOf("models");
+
+    /// <summary>Every model file, sorted.</summary>
+    public static IEnumerable<string> ModelFiles => Directory.GetFiles(Models, "*.json").Order(StringComparer.Ordinal);
+
     /// <summary>A shipped model file by name.</summary>
     public static string Model(string name) => PathOf("models", name + ".json");
 
