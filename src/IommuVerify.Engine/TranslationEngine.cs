@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using IommuVerify.Reference;
-using IommuVerify.Reference.State;
 using IommuVerify.Vocabulary.Implementations;
 using IommuVerify.Vocabulary.Model;
 using IommuVerify.Vocabulary.Operations;
@@ -167,6 +166,7 @@ public sealed partial class TranslationEngine : IIommuImplementation
     };
 
     /// <summary>Fast path: translates a DMA at a 64-bit IOVA; a Pa result carries the physical page number.</summary>
+    /// <remarks>IOVAs at or above 2^48 fault (not-present) without a lookup; a device or PASID outside the scope throws.</remarks>
     public Result Translate(int dev, int pasid, ulong iova, Access access) =>
         iova >> 12 < PageTablePool.PageLimit ? TranslatePage(dev, pasid, iova >> 12, access) : OutOfRange(dev, pasid);
 
