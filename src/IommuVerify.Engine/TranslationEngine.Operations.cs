@@ -26,19 +26,14 @@ public sealed partial class TranslationEngine
         var format = PageFormat.Default;
         if (a.Kind == DomainKind.Nested)
         {
-            if (_domKind[a.Parent] == (int)DomainKind.Free)
+            if ((a.Flags & (AllocFlags.NestParent | AllocFlags.DirtyTracking)) != 0)
             {
-                return Result.Err(Errno.ENOENT);
+                return Result.Err(Errno.EOPNOTSUPP);
             }
 
             if (_domKind[a.Parent] != (int)DomainKind.Paging || ((AllocFlags)_domFlags[a.Parent] & AllocFlags.NestParent) == 0)
             {
                 return Result.Err(Errno.EINVAL);
-            }
-
-            if ((a.Flags & (AllocFlags.NestParent | AllocFlags.DirtyTracking)) != 0)
-            {
-                return Result.Err(Errno.EOPNOTSUPP);
             }
 
             format = (PageFormat)_domFormat[a.Parent];
@@ -144,7 +139,7 @@ public sealed partial class TranslationEngine
     private bool DomainPasidCompatOnRid(int domain) =>
         domain < 0 || (SlotPasidCompat(domain) && !(_policy.NestParentBlocksPasid && ((AllocFlags)_domFlags[domain] & AllocFlags.NestParent) != 0));
 
-    /// <summary>attach_rid (RID-ATTACH-1..6) and replace_rid (RID-REPLACE-1..2).</summary>
+    /// <summary>attach_rid (RID-ATTACH-1..6) and replace_rid (RID-REPLACE-1..3).</summary>
     private Result AttachRidOp(int dev, int target, bool replace)
     {
         int g = _devGroup[dev];
@@ -159,6 +154,11 @@ public sealed partial class TranslationEngine
             return Result.Err(Errno.EBUSY);
         }
 
+        if (replace && current == DomainRef.Blocked.Value)
+        {
+            return Result.Err(Errno.EINVAL);
+        }
+
         if (replace && current == target)
         {
             return Result.Ok;
@@ -166,7 +166,7 @@ public sealed partial class TranslationEngine
 
         if (target >= 0 && _domKind[target] == (int)DomainKind.Sva && _policy.SvaOnRid == SvaOnRid.Refused)
         {
-            return Result.Err(Errno.EINVAL);
+            return Result.Err(Errno.ENODEV);
         }
 
         if (GroupHasPasids(g) && !DomainPasidCompatOnRid(target))
@@ -177,6 +177,7 @@ public sealed partial class TranslationEngine
         SnapshotContexts();
         _ridDomain[g] = target;
         AttachmentChanged(g);
+        ReleaseUnusedSva(current);
         return Result.Ok;
     }
 
@@ -189,10 +190,23 @@ public sealed partial class TranslationEngine
             return Result.Ok;
         }
 
+        int old = _ridDomain[g];
         SnapshotContexts();
         _ridDomain[g] = DomainRef.Blocked.Value;
         AttachmentChanged(g);
+        ReleaseUnusedSva(old);
         return Result.Ok;
+    }
+
+    /// <summary>Frees an SVA domain that has no users and sits on no RID (SVA-UNBIND-3, SVA-UNBIND-4).</summary>
+    private void ReleaseUnusedSva(int slot)
+    {
+        if (slot < 0 || _domKind[slot] != (int)DomainKind.Sva || _domUsers[slot] > 0 || Array.IndexOf(_ridDomain, slot) >= 0)
+        {
+            return;
+        }
+
+        ClearSlot(slot);
     }
 
     /// <summary>The PASID attach checks in kernel order (PASID-ATTACH-1..11); Ok when all pass.</summary>
@@ -204,14 +218,14 @@ public sealed partial class TranslationEngine
             return Result.Err(Errno.ENOENT);
         }
 
-        if (pasid == 0)
-        {
-            return Result.Err(Errno.EINVAL);
-        }
-
         if (_devMaxPasids[dev] == 0)
         {
             return Result.Err(Errno.ENODEV);
+        }
+
+        if (!SlotPasidCompat(slot) || !DomainPasidCompatOnRid(_ridDomain[g]))
+        {
+            return Result.Err(Errno.EINVAL);
         }
 
         bool isSva = _domKind[slot] == (int)DomainKind.Sva;
@@ -220,12 +234,7 @@ public sealed partial class TranslationEngine
             return Result.Err(Errno.EOPNOTSUPP);
         }
 
-        if (isSva && !sva)
-        {
-            return Result.Err(Errno.EINVAL);
-        }
-
-        if (!SlotPasidCompat(slot) || !DomainPasidCompatOnRid(_ridDomain[g]))
+        if ((isSva && !sva) || pasid == 0)
         {
             return Result.Err(Errno.EINVAL);
         }
@@ -275,13 +284,17 @@ public sealed partial class TranslationEngine
         return Result.Ok;
     }
 
-    /// <summary>replace_pasid: the attach checks, then PASID-REPLACE-1..4.</summary>
+    /// <summary>replace_pasid: PASID-REPLACE-1..3 before the attach checks, as iommu_replace_device_pasid.</summary>
     private Result ReplacePasidOp(int dev, int pasid, int slot)
     {
-        var bad = PasidAttachCheck(dev, pasid, slot, sva: false, replacing: true);
-        if (bad.Kind == ResultKind.Err)
+        if (_domKind[slot] == (int)DomainKind.Free)
         {
-            return bad;
+            return Result.Err(Errno.ENOENT);
+        }
+
+        if (pasid == 0)
+        {
+            return Result.Err(Errno.EINVAL);
         }
 
         int current = _pasidDomain[(_devGroup[dev] * _row) + pasid];
@@ -298,6 +311,12 @@ public sealed partial class TranslationEngine
         if (current == slot)
         {
             return Result.Ok;
+        }
+
+        var bad = PasidAttachCheck(dev, pasid, slot, sva: false, replacing: true);
+        if (bad.Kind == ResultKind.Err)
+        {
+            return bad;
         }
 
         SetGroupPasid(dev, pasid, slot);
@@ -410,7 +429,7 @@ public sealed partial class TranslationEngine
         return Result.OkWith(pasid);
     }
 
-    /// <summary>sva_unbind: SVA-UNBIND-1..3.</summary>
+    /// <summary>sva_unbind: SVA-UNBIND-1..5.</summary>
     private Result SvaUnbindOp(int dev, int mm)
     {
         int h = (dev * _scope.Mms.Length) + mm;
@@ -429,9 +448,10 @@ public sealed partial class TranslationEngine
         int pasid = _mmPasid[mm];
         int slot = _pasidDomain[(_devGroup[dev] * _row) + pasid];
         SetGroupPasid(dev, pasid, -1);
-        if (slot >= 0 && --_domUsers[slot] == 0)
+        if (slot >= 0)
         {
-            ClearSlot(slot);
+            _domUsers[slot]--;
+            ReleaseUnusedSva(slot);
         }
 
         return Result.Ok;

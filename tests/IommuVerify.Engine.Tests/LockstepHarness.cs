@@ -14,7 +14,7 @@ namespace IommuVerify.Engine.Tests;
 /// <summary>One model's small scope, with the generator and lockstep runs the property tests share.</summary>
 public sealed class LockstepHarness
 {
-    public LockstepHarness(string modelName, string scope = "small")
+    public LockstepHarness(string modelName, string scope = "conformance")
     {
         ModelPath = Path.Combine(RepoPaths.Models, modelName + ".json");
         Model = ModelLoader.Load(ModelPath);

@@ -129,7 +129,12 @@ public sealed class OpSampler(ReferenceModel model, Func<int, int> below)
             }
 
             case OpCode.ReplaceRid:
-                return new ReplaceRid(Dev(), RidTarget(s, NonSva));
+            {
+                // replace_rid needs an attached RID (RID-REPLACE-3), so aim at those.
+                var devs = Enumerable.Range(0, S.Devices.Length).Where(d => s.RidDomain[S.Devices[d].Group] != DomainRef.Blocked.Value).ToList();
+                int dev = devs.Count > 0 && Chance(90) ? Any(devs) : Dev();
+                return new ReplaceRid(dev, RidTarget(s, NonSva));
+            }
             case OpCode.DetachRid:
                 return new DetachRid(Dev());
             case OpCode.AttachPasid:
