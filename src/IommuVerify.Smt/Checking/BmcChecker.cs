@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using IommuVerify.Reference;
+using IommuVerify.Smt.Encoding;
+using IommuVerify.Smt.Native;
+using IommuVerify.Smt.Solving;
+using IommuVerify.Vocabulary.Model;
+using IommuVerify.Vocabulary.Operations;
+
+namespace IommuVerify.Smt.Checking;
+
+/// <summary>Options of a bounded model check.</summary>
+/// <param name="Depth">The largest number of steps.</param>
+/// <param name="QueryTimeout">The time limit of each solver query.</param>
+/// <param name="Smt2Out">A folder to write every query to as SMT-LIB2, or null.</param>
+/// <param name="Solver">Which solver answers.</param>
+/// <param name="TimeBudget">Stop starting new depths after this long, or null for no limit.</param>
+/// <param name="Progress">Called after each depth.</param>
+public sealed record BmcOptions(int Depth, TimeSpan QueryTimeout, string? Smt2Out = null, SolverKind Solver = SolverKind.Z3, TimeSpan? TimeBudget = null, Action<DepthProgress>? Progress = null);
+
+/// <summary>Incremental bounded model checking of every invariant: one push/pop query per invariant and depth.</summary>
+/// <remarks>The path constraint grows by one transition per depth; each query asks for a state at exactly that depth
+/// violating one invariant that no shallower query violated. Every Sat answer is replayed on the reference model
+/// (<see cref="Counterexamples.Replay"/>) before it counts.</remarks>
+public static class BmcChecker
+{
+    /// <summary>Runs a bounded check of a model's scope (the public entry point for other commands).</summary>
+    public static BmcResult Run(ModelFile model, string scopeName, int depth, TimeSpan timeout) =>
+        Run(model, scopeName, new BmcOptions(depth, timeout));
+
+    /// <summary>Runs a bounded check with full options.</summary>
+    public static BmcResult Run(ModelFile model, string scopeName, BmcOptions o)
+    {
+        var scope = model.GetScope(scopeName);
+        var reference = ReferenceModel.For(model, scopeName);
+        var unencoded = OpCatalog.Unencoded(scope);
+        var ops = OpCatalog.For(scope);
+        string solverName = o.Solver == SolverKind.Z3 ? "z3 " + Z3Context.Version() : "cvc5 (process)";
+        using var ctx = new Z3Context();
+        var terms = new Terms(ctx);
+        var m = new SymModel(terms, reference);
+        var path = new Unrolling(m, ops);
+        using var solver = new Z3Solver(terms);
+        var clock = Stopwatch.StartNew();
+        var open = new List<string>(InvariantIds.All);
+        var outcomes = new Dictionary<string, InvariantOutcome>(StringComparer.Ordinal);
+        var depths = ImmutableArray.CreateBuilder<DepthProgress>();
+        path.Start(m.Initial());
+        int reached = 0;
+        foreach (string id in InvariantIds.All)
+        {
+            if (m.Invariant(path.States[0], id).IsFalse)
+            {
+                outcomes[id] = new InvariantOutcome(id, BmcVerdict.Violated, 0, null, "the initial state violates it", clock.Elapsed);
+                open.Remove(id);
+            }
+        }
+
+        for (int k = 1; k <= o.Depth && open.Count > 0; k++)
+        {
+            if (o.TimeBudget is { } budget && clock.Elapsed > budget)
+            {
+                break;
+            }
+
+            var depthStart = clock.Elapsed;
+            solver.Assert(path.Extend());
+            var built = clock.Elapsed - depthStart;
+            var slowest = TimeSpan.Zero;
+            bool complete = true;
+            foreach (string id in open.ToList())
+            {
+                var bad = !m.Invariant(path.States[k], id);
+                if (bad.IsFalse)
+                {
+                    continue;
+                }
+
+                solver.Push();
+                solver.Assert(bad);
+                var q = Stopwatch.StartNew();
+                var (result, choices) = Ask(solver, path, o, model.Name, scopeName, k, id);
+                q.Stop();
+                slowest = q.Elapsed > slowest ? q.Elapsed : slowest;
+                if (result is SolverResult.SatResult)
+                {
+                    outcomes[id] = Found(model, scopeName, path, solver, o, choices, k, id, solverName, clock.Elapsed);
+                    open.Remove(id);
+                }
+                else if (result is not SolverResult.UnsatResult)
+                {
+                    outcomes[id] = new InvariantOutcome(id, BmcVerdict.Inconclusive, k - 1, null, $"depth {k}: {result}", clock.Elapsed);
+                    open.Remove(id);
+                    complete = false;
+                }
+
+                solver.Pop();
+            }
+
+            if (complete)
+            {
+                reached = k;
+            }
+
+            var p = new DepthProgress(k, built, slowest, clock.Elapsed - depthStart, clock.Elapsed);
+            depths.Add(p);
+            o.Progress?.Invoke(p);
+        }
+
+        foreach (string id in open)
+        {
+            outcomes[id] = unencoded.IsEmpty
+                ? new InvariantOutcome(id, BmcVerdict.HoldsToDepth, reached, null, "", clock.Elapsed)
+                : new InvariantOutcome(id, BmcVerdict.Inconclusive, reached, null, $"inconclusive for unencoded operations: {string.Join(", ", unencoded.Select(OpText.Name))}", clock.Elapsed);
+        }
+
+        return new BmcResult(model.Name, scopeName, solverName, reached, ops.Length, unencoded,
+            [.. InvariantIds.All.Select(id => outcomes[id])], depths.ToImmutable());
+    }
+
+    private static (SolverResult Result, int[]? Choices) Ask(Z3Solver solver, Unrolling path, BmcOptions o, string model, string scope, int k, string id)
+    {
+        string? smt2 = null;
+        if (o.Smt2Out is not null)
+        {
+            Directory.CreateDirectory(o.Smt2Out);
+            smt2 = solver.ToSmt2();
+            File.WriteAllText(Path.Combine(o.Smt2Out, string.Create(CultureInfo.InvariantCulture, $"{model}-{scope}-bmc-d{k:D2}-{id}.smt2")), smt2);
+        }
+
+        if (o.Solver == SolverKind.Z3)
+        {
+            return (solver.Check(o.QueryTimeout), null);
+        }
+
+        var names = Enumerable.Range(1, k).Select(i => "op" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var (r, values) = ExternalSolver.Check("cvc5", smt2 ?? solver.ToSmt2(), o.QueryTimeout, names);
+        if (r is not SolverResult.SatResult)
+        {
+            return (r, null);
+        }
+
+        var choices = new int[k + 1];
+        for (int i = 1; i <= k; i++)
+        {
+            if (!values.TryGetValue(names[i - 1], out choices[i]))
+            {
+                return (SolverResult.Unknown($"cvc5 gave no value for {names[i - 1]}"), null);
+            }
+        }
+
+        return (r, choices);
+    }
+
+    private static InvariantOutcome Found(ModelFile model, string scope, Unrolling path, Z3Solver solver, BmcOptions o, int[]? choices, int k, string id, string solverName, TimeSpan elapsed)
+    {
+        var ops = new List<Op>();
+        for (int i = 1; i <= k; i++)
+        {
+            int c = choices?[i] ?? solver.EvalInt(path.Choices[i]);
+            if (c < 0 || c >= path.Ops.Length)
+            {
+                return new InvariantOutcome(id, BmcVerdict.EncodingBug, k, null, $"step {i} chose operation {c}, outside 0..{path.Ops.Length - 1}", elapsed);
+            }
+
+            ops.Add(path.Ops[c]);
+        }
+
+        var states = choices is null ? Enumerable.Range(0, k + 1).Select(i => StateReader.Read(solver, path.M, path.States[i])).ToList() : null;
+        var meta = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
+        {
+            ["tool"] = "iommuverify-0.1.0",
+            ["checker"] = "bmc",
+            ["strategy"] = "incremental",
+            ["bound"] = k.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = "none",
+            ["solver"] = solverName.Replace(' ', '-'),
+        });
+        var (trace, bug) = Counterexamples.Replay(model, scope, ops, id, meta, states);
+        return trace is null
+            ? new InvariantOutcome(id, BmcVerdict.EncodingBug, k, null, bug ?? "", elapsed)
+            : new InvariantOutcome(id, BmcVerdict.Violated, k, trace, "", elapsed);
+    }
+}
