@@ -15,7 +15,7 @@ namespace IommuVerify.Smt.Tests;
 /// invariant evaluates the same. Iterations and seed come from IOMMUVERIFY_SMT_ITER / IOMMUVERIFY_SEED.</summary>
 public sealed class AgreementTests
 {
-    private static int Iterations => int.TryParse(Environment.GetEnvironmentVariable("IOMMUVERIFY_SMT_ITER"), CultureInfo.InvariantCulture, out int n) ? n : 40;
+    private static int Iterations => int.TryParse(Environment.GetEnvironmentVariable("IOMMUVERIFY_SMT_ITER"), CultureInfo.InvariantCulture, out int n) ? n : 80;
 
     private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("IOMMUVERIFY_SEED"), CultureInfo.InvariantCulture, out int n) ? n : 20261121;
 
@@ -33,6 +33,7 @@ public sealed class AgreementTests
         var t = new Terms(ctx);
         var m = new SymModel(t, reference);
         var vars = m.Fresh("x");
+        var invBefore = InvariantIds.All.Select(id => m.Invariant(vars, id)).ToList();
         var state = reference.Initial();
         int checkedSteps = 0;
         for (int i = 0; i < Iterations; i++)
@@ -53,7 +54,6 @@ public sealed class AgreementTests
             using var solver = new Z3Solver(t);
             solver.Assert(SymState.Equal(t, vars, SymState.Of(t, m.U, state)));
             var next = m.Apply(vars, op);
-            var invBefore = InvariantIds.All.Select(id => m.Invariant(vars, id)).ToList();
             var invAfter = InvariantIds.All.Select(id => m.Invariant(next, id)).ToList();
             Assert.Equal(SolverResult.Sat, solver.Check(TimeSpan.FromSeconds(30)));
             string where = $"{name} seed {Seed} step {i}: {OpText.Render(op, reference.Scope)}";

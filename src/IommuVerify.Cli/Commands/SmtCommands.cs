@@ -73,7 +73,7 @@ public static class SmtCommands
         var kind = ParseSolver(solverName);
         var model = ModelLoader.Load(file);
         var opts = new BmcOptions(depth, TimeSpan.FromSeconds(timeout), smt2, kind, budget > 0 ? TimeSpan.FromSeconds(budget) : null,
-            p => Console.WriteLine($"depth {p.Depth,3}  build {Sec(p.BuildTime)}  slowest query {Sec(p.LastQuery)}  depth {Sec(p.DepthTime)}  total {Sec(p.Total)}"));
+            p => Console.WriteLine($"depth {p.Depth,3}  build {Sec(p.BuildTime)}  slowest query {Sec(p.LastQuery)}  depth {Sec(p.DepthTime)}  total {Sec(p.Total)}{(p.Found.IsEmpty ? "" : "  " + string.Join(", ", p.Found))}"));
         Console.WriteLine($"bmc {model.Name} scope {scopeName} depth {depth} solver {solverName}");
         var r = BmcChecker.Run(model, scopeName, opts);
         Console.WriteLine($"solver {r.Solver}; {r.Operations} concrete operations per step; depth reached {r.DepthReached}");

@@ -40,83 +40,164 @@ public static class BmcChecker
         using var ctx = new Z3Context();
         var terms = new Terms(ctx);
         var m = new SymModel(terms, reference);
-        var path = new Unrolling(m, ops);
-        using var solver = new Z3Solver(terms);
         var clock = Stopwatch.StartNew();
-        var open = new List<string>(InvariantIds.All);
         var outcomes = new Dictionary<string, InvariantOutcome>(StringComparer.Ordinal);
         var depths = ImmutableArray.CreateBuilder<DepthProgress>();
-        path.Start(m.Initial());
-        int reached = 0;
-        foreach (string id in InvariantIds.All)
+
+        // Cone of influence: no operation reads the IOTLB or device TLB to decide anything but other cache cells, so
+        // every invariant but INV-TLB-COH is checked on a path without cache cells (lane 0), INV-TLB-COH on the full path.
+        var lanes = new[]
         {
-            if (m.Invariant(path.States[0], id).IsFalse)
+            new Lane(new Unrolling(m, ops, withCaches: false), new Z3Solver(terms), [.. InvariantIds.All.Where(id => id != InvariantIds.TlbCoh)]),
+            new Lane(new Unrolling(m, ops, withCaches: true), new Z3Solver(terms), [InvariantIds.TlbCoh]),
+        };
+        try
+        {
+            foreach (var lane in lanes)
             {
-                outcomes[id] = new InvariantOutcome(id, BmcVerdict.Violated, 0, null, "the initial state violates it", clock.Elapsed);
-                open.Remove(id);
+                lane.Path.Start(m.Initial());
+                foreach (string id in lane.Open.ToList())
+                {
+                    if (m.Invariant(lane.Path.States[0], id).IsFalse)
+                    {
+                        outcomes[id] = new InvariantOutcome(id, BmcVerdict.Violated, 0, null, "the initial state violates it", clock.Elapsed);
+                        lane.Open.Remove(id);
+                    }
+                }
+            }
+
+            int reached = 0;
+            for (int k = 1; k <= o.Depth && lanes.Any(l => l.Open.Count > 0); k++)
+            {
+                if (o.TimeBudget is { } budget && clock.Elapsed > budget)
+                {
+                    break;
+                }
+
+                var depthStart = clock.Elapsed;
+                var built = TimeSpan.Zero;
+                var slowest = TimeSpan.Zero;
+                bool complete = true;
+                var found = ImmutableArray.CreateBuilder<string>();
+                foreach (var lane in lanes.Where(l => l.Open.Count > 0))
+                {
+                    var b = clock.Elapsed;
+                    lane.Solver.Assert(lane.Path.Extend());
+                    built += clock.Elapsed - b;
+                    complete &= CheckDepth(model, scopeName, o, lane, m, terms, k, solverName, clock, outcomes, found, ref slowest);
+                }
+
+                if (complete)
+                {
+                    reached = k;
+                }
+
+                var p = new DepthProgress(k, built, slowest, clock.Elapsed - depthStart, clock.Elapsed, found.ToImmutable());
+                depths.Add(p);
+                o.Progress?.Invoke(p);
+            }
+
+            foreach (string id in lanes.SelectMany(l => l.Open))
+            {
+                outcomes[id] = unencoded.IsEmpty
+                    ? new InvariantOutcome(id, BmcVerdict.HoldsToDepth, reached, null, "", clock.Elapsed)
+                    : new InvariantOutcome(id, BmcVerdict.Inconclusive, reached, null, $"inconclusive for unencoded operations: {string.Join(", ", unencoded.Select(OpText.Name))}", clock.Elapsed);
+            }
+
+            return new BmcResult(model.Name, scopeName, solverName, reached, ops.Length, unencoded,
+                [.. InvariantIds.All.Select(id => outcomes[id])], depths.ToImmutable());
+        }
+        finally
+        {
+            foreach (var lane in lanes)
+            {
+                lane.Solver.Dispose();
             }
         }
+    }
 
-        for (int k = 1; k <= o.Depth && open.Count > 0; k++)
+    /// <summary>One solver with its path and the invariants it still has to check.</summary>
+    private sealed record Lane(Unrolling Path, Z3Solver Solver, List<string> Open);
+
+    /// <summary>Queries one depth of one lane until every open invariant holds there or is decided; false when a query gave no answer.</summary>
+    private static bool CheckDepth(ModelFile model, string scopeName, BmcOptions o, Lane lane, SymModel m, Terms terms, int k, string solverName,
+        Stopwatch clock, Dictionary<string, InvariantOutcome> outcomes, ImmutableArray<string>.Builder found, ref TimeSpan slowest)
+    {
+        var (path, solver, open) = (lane.Path, lane.Solver, lane.Open);
+        for (int round = 1; open.Count > 0; round++)
         {
-            if (o.TimeBudget is { } budget && clock.Elapsed > budget)
+            var holds = open.ToDictionary(id => id, id => m.Invariant(path.States[k], id));
+            var bad = terms.Or(holds.Values.Select(h => !h));
+            if (bad.IsFalse)
             {
-                break;
+                return true;
             }
 
-            var depthStart = clock.Elapsed;
-            solver.Assert(path.Extend());
-            var built = clock.Elapsed - depthStart;
-            var slowest = TimeSpan.Zero;
-            bool complete = true;
-            foreach (string id in open.ToList())
+            solver.Push();
+            solver.Assert(bad);
+            var q = Stopwatch.StartNew();
+            string label = open.Count == 1 ? open[0] : $"any{round}";
+            var (result, choices) = Ask(solver, path, o, model.Name, scopeName, k, label);
+            q.Stop();
+            slowest = q.Elapsed > slowest ? q.Elapsed : slowest;
+            if (result is SolverResult.UnsatResult)
             {
-                var bad = !m.Invariant(path.States[k], id);
-                if (bad.IsFalse)
+                solver.Pop();
+                return true;
+            }
+
+            if (result is SolverResult.SatResult)
+            {
+                var violated = choices is null
+                    ? holds.Where(h => !solver.EvalBool(h.Value)).Select(h => h.Key).ToList()
+                    : ViolatedOnReference(model, scopeName, path, choices, k, open);
+                if (violated.Count == 0)
                 {
-                    continue;
+                    violated = [open[0]];
                 }
 
-                solver.Push();
-                solver.Assert(bad);
-                var q = Stopwatch.StartNew();
-                var (result, choices) = Ask(solver, path, o, model.Name, scopeName, k, id);
-                q.Stop();
-                slowest = q.Elapsed > slowest ? q.Elapsed : slowest;
-                if (result is SolverResult.SatResult)
+                foreach (string id in violated)
                 {
-                    outcomes[id] = Found(model, scopeName, path, solver, o, choices, k, id, solverName, clock.Elapsed);
+                    outcomes[id] = Found(model, scopeName, path, solver, choices, k, id, solverName, clock.Elapsed);
                     open.Remove(id);
-                }
-                else if (result is not SolverResult.UnsatResult)
-                {
-                    outcomes[id] = new InvariantOutcome(id, BmcVerdict.Inconclusive, k - 1, null, $"depth {k}: {result}", clock.Elapsed);
-                    open.Remove(id);
-                    complete = false;
+                    found.Add($"{id} {outcomes[id].Verdict}");
                 }
 
                 solver.Pop();
+                continue;
             }
 
-            if (complete)
+            foreach (string id in open)
             {
-                reached = k;
+                outcomes[id] = new InvariantOutcome(id, BmcVerdict.Inconclusive, k - 1, null, $"depth {k}: {result}", clock.Elapsed);
+                found.Add($"{id} {result}");
             }
 
-            var p = new DepthProgress(k, built, slowest, clock.Elapsed - depthStart, clock.Elapsed);
-            depths.Add(p);
-            o.Progress?.Invoke(p);
+            open.Clear();
+            solver.Pop();
+            return false;
         }
 
-        foreach (string id in open)
+        return true;
+    }
+
+    /// <summary>For an external solver's path (no Z3 model): the open invariants the path violates on the reference.</summary>
+    private static List<string> ViolatedOnReference(ModelFile model, string scope, Unrolling path, int[] choices, int k, List<string> open)
+    {
+        var reference = ReferenceModel.For(model, scope);
+        var checker = new Reference.Invariants.InvariantChecker(reference);
+        var st = reference.Initial();
+        for (int i = 1; i <= k; i++)
         {
-            outcomes[id] = unencoded.IsEmpty
-                ? new InvariantOutcome(id, BmcVerdict.HoldsToDepth, reached, null, "", clock.Elapsed)
-                : new InvariantOutcome(id, BmcVerdict.Inconclusive, reached, null, $"inconclusive for unencoded operations: {string.Join(", ", unencoded.Select(OpText.Name))}", clock.Elapsed);
+            if (choices[i] < 0 || choices[i] >= path.Ops.Length)
+            {
+                return [];
+            }
+
+            st = reference.Apply(st, path.Ops[choices[i]]).Next;
         }
 
-        return new BmcResult(model.Name, scopeName, solverName, reached, ops.Length, unencoded,
-            [.. InvariantIds.All.Select(id => outcomes[id])], depths.ToImmutable());
+        return [.. open.Where(id => checker.Check(st, id).Any())];
     }
 
     private static (SolverResult Result, int[]? Choices) Ask(Z3Solver solver, Unrolling path, BmcOptions o, string model, string scope, int k, string id)
@@ -153,7 +234,7 @@ public static class BmcChecker
         return (r, choices);
     }
 
-    private static InvariantOutcome Found(ModelFile model, string scope, Unrolling path, Z3Solver solver, BmcOptions o, int[]? choices, int k, string id, string solverName, TimeSpan elapsed)
+    private static InvariantOutcome Found(ModelFile model, string scope, Unrolling path, Z3Solver solver, int[]? choices, int k, string id, string solverName, TimeSpan elapsed)
     {
         var ops = new List<Op>();
         for (int i = 1; i <= k; i++)
@@ -167,7 +248,7 @@ public static class BmcChecker
             ops.Add(path.Ops[c]);
         }
 
-        var states = choices is null ? Enumerable.Range(0, k + 1).Select(i => StateReader.Read(solver, path.M, path.States[i])).ToList() : null;
+        var states = choices is null ? Enumerable.Range(0, k + 1).Select(i => StateReader.Read(solver, path.M, path.States[i], path.WithCaches)).ToList() : null;
         var meta = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
         {
             ["tool"] = "iommuverify-0.1.0",

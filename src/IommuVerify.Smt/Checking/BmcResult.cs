@@ -41,7 +41,8 @@ public sealed record InvariantOutcome(string Id, BmcVerdict Verdict, int Depth, 
 /// <param name="LastQuery">Time of the slowest query at this depth.</param>
 /// <param name="DepthTime">Time for the whole depth.</param>
 /// <param name="Total">Time since the start.</param>
-public sealed record DepthProgress(int Depth, TimeSpan BuildTime, TimeSpan LastQuery, TimeSpan DepthTime, TimeSpan Total);
+/// <param name="Found">Invariants found violated (or inconclusive) at this depth.</param>
+public sealed record DepthProgress(int Depth, TimeSpan BuildTime, TimeSpan LastQuery, TimeSpan DepthTime, TimeSpan Total, ImmutableArray<string> Found);
 
 /// <summary>The result of a bounded model check.</summary>
 /// <param name="Model">The model name.</param>

@@ -54,7 +54,9 @@ public sealed partial class SymModel
     }
 
     /// <summary>The IOTLB tag of a context (TLB-TAG-1..4); -1 for none.</summary>
-    internal Expr TagOf(SymState s, int dev, int pasid)
+    internal Expr TagOf(SymState s, int dev, int pasid) => Memo(s, 1, dev, pasid, 0, () => TagOfRaw(s, dev, pasid));
+
+    private Expr TagOfRaw(SymState s, int dev, int pasid)
     {
         if (!Ref.CanIssue(dev, pasid))
         {
@@ -78,7 +80,9 @@ public sealed partial class SymModel
     }
 
     /// <summary>The page table a context walks: slot, MmTableBase+mm, IdentityTable, or -1.</summary>
-    internal Expr TableOf(SymState s, int dev, int pasid)
+    internal Expr TableOf(SymState s, int dev, int pasid) => Memo(s, 2, dev, pasid, 0, () => TableOfRaw(s, dev, pasid));
+
+    private Expr TableOfRaw(SymState s, int dev, int pasid)
     {
         if (!Ref.CanIssue(dev, pasid))
         {
@@ -108,7 +112,9 @@ public sealed partial class SymModel
     }
 
     /// <summary>The PTE a context's walk finds, 0 for a fault (XLATE-1..7).</summary>
-    internal Expr WalkPte(SymState s, int dev, int pasid, int iova)
+    internal Expr WalkPte(SymState s, int dev, int pasid, int iova) => Memo(s, 3, dev, pasid, iova, () => WalkPteRaw(s, dev, pasid, iova));
+
+    private Expr WalkPteRaw(SymState s, int dev, int pasid, int iova)
     {
         if (!Ref.CanIssue(dev, pasid))
         {
@@ -120,7 +126,9 @@ public sealed partial class SymModel
     }
 
     /// <summary>True when a context's domain is the slot or a nested domain over it.</summary>
-    internal Expr ContextUses(SymState s, int dev, int pasid, int slot)
+    internal Expr ContextUses(SymState s, int dev, int pasid, int slot) => Memo(s, 4, dev, pasid, slot, () => ContextUsesRaw(s, dev, pasid, slot));
+
+    private Expr ContextUsesRaw(SymState s, int dev, int pasid, int slot)
     {
         if (!Ref.CanIssue(dev, pasid))
         {
@@ -132,6 +140,6 @@ public sealed partial class SymModel
     }
 
     /// <summary>TLB-FQ-2: a queued invalidation still covers the context and page, and the IOVA was not reused.</summary>
-    internal Expr DeferredExempt(SymState s, int dev, int pasid, int iova) =>
-        T.Or(Enumerable.Range(0, L.Slots).Select(j => s.Fq[U.FqIndex(j, iova)] & ContextUses(s, dev, pasid, j) & s.Ptes[L.Pte(j, iova)].Eq(0)));
+    internal Expr DeferredExempt(SymState s, int dev, int pasid, int iova) => Memo(s, 5, dev, pasid, iova, () =>
+        T.Or(Enumerable.Range(0, L.Slots).Select(j => s.Fq[U.FqIndex(j, iova)] & ContextUses(s, dev, pasid, j) & s.Ptes[L.Pte(j, iova)].Eq(0))));
 }

@@ -117,19 +117,23 @@ public sealed partial class SymModel
             }
         }
 
-        for (int i = 0; i < U.IotlbSize; i++)
+        for (int c = 0; c < contexts.Count; c++)
         {
-            var (tag, iova, pte) = U.IotlbAt(i);
-            for (int c = 0; c < contexts.Count; c++)
+            var (dev, p) = contexts[c];
+            if (tags[c].Value == Tag.None)
             {
-                var (dev, p) = contexts[c];
-                var hit = s.Iotlb[i] & tags[c].Eq(tag);
-                if (hit.IsFalse)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                ok.Add(!(hit & WalkPte(s, dev, p, iova).Ne(pte) & !DeferredExempt(s, dev, p, iova)));
+            for (int iova = 0; iova < L.Iovas; iova++)
+            {
+                var walk = WalkPte(s, dev, p, iova);
+                var exempt = DeferredExempt(s, dev, p, iova);
+                foreach (int pte in U.PteValues)
+                {
+                    var cached = T.Or(U.Tags.Select(t => s.Iotlb[U.IotlbIndex(t, iova, pte)] & tags[c].Eq(t)));
+                    ok.Add(!(cached & walk.Ne(pte) & !exempt));
+                }
             }
         }
 

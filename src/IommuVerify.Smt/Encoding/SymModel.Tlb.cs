@@ -35,7 +35,7 @@ public sealed partial class SymModel
                     dropTag[t].Add(changed & oldTag.Eq(t));
                 }
 
-                for (int iova = 0; iova < L.Iovas; iova++)
+                for (int iova = 0; iova < L.Iovas && Sc.Devices[dev].Ats; iova++)
                 {
                     foreach (int pte in U.PteValues)
                     {

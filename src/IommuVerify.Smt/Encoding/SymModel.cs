@@ -20,7 +20,7 @@ public sealed partial class SymModel
         P = reference.Policy;
         Sc = reference.Scope;
         L = reference.L;
-        U = new Universe(Sc);
+        U = new Universe(P, Sc);
     }
 
     /// <summary>The term builder.</summary>
@@ -34,12 +34,29 @@ public sealed partial class SymModel
 
     private Policy P { get; }
 
+    /// <summary>Memoizes a derived term of a frozen state.</summary>
+    private Expr Memo(SymState s, int kind, int a, int b, int c, Func<Expr> make)
+    {
+        if (s.Memo is null)
+        {
+            return make();
+        }
+
+        if (!s.Memo.TryGetValue((kind, a, b, c), out var e))
+        {
+            e = make();
+            s.Memo[(kind, a, b, c)] = e;
+        }
+
+        return e;
+    }
+
     private Scope Sc { get; }
 
     private Layout L { get; }
 
     /// <summary>The initial state as constants (STATE-INIT-1).</summary>
-    public SymState Initial() => SymState.Of(T, U, Ref.Initial());
+    public SymState Initial() => SymState.Of(T, U, Ref.Initial()).Frozen();
 
     /// <summary>Fresh state variables with a name prefix.</summary>
     public SymState Fresh(string prefix) => SymState.Fresh(T, U, Ref.Initial(), prefix);

@@ -74,6 +74,17 @@ public sealed class SymState
     /// <summary>Flush-queue membership per (slot, iova).</summary>
     public Expr[] Fq { get; }
 
+    /// <summary>Derived terms (tags, tables, walks) cached for a state that is never edited, or null for none.</summary>
+    /// <remarks>Only the path states of an unrolling (fresh variables) memoize; copies start without a cache.</remarks>
+    internal Dictionary<(int Kind, int A, int B, int C), Expr>? Memo { get; private set; }
+
+    /// <summary>Turns on memoization of derived terms; the state must not be edited afterwards.</summary>
+    internal SymState Frozen()
+    {
+        Memo ??= [];
+        return this;
+    }
+
     /// <summary>A copy whose arrays can be edited without touching this state.</summary>
     public SymState Copy() => new([.. Ints.Select(a => a.ToArray())], [.. Iotlb], [.. DevTlb], [.. Fq]);
 
@@ -133,7 +144,7 @@ public sealed class SymState
             ints,
             [.. Enumerable.Range(0, u.IotlbSize).Select(i => t.BoolVar($"{prefix}_iotlb_{u.IotlbName(i)}"))],
             [.. Enumerable.Range(0, u.DevTlbSize).Select(i => t.BoolVar($"{prefix}_devtlb_{u.DevTlbName(i)}"))],
-            [.. Enumerable.Range(0, u.FqSize).Select(i => t.BoolVar($"{prefix}_fq_{i}"))]);
+            [.. Enumerable.Range(0, u.FqSize).Select(i => t.BoolVar($"{prefix}_fq_{i}"))]).Frozen();
     }
 
     /// <summary>Cell-wise equality of two states.</summary>

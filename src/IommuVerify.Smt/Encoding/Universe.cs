@@ -7,11 +7,12 @@ namespace IommuVerify.Smt.Encoding;
 /// <summary>The finite value sets the cache arrays range over for one scope: PTE values, IOTLB tags, and their products.</summary>
 /// <remarks>Every cached PTE is a walk result, so it is one of <c>Pte.Make(pa, perm)</c> with pa below phys_pages and
 /// perm r or rw (SVA-MM-1 and XLATE-3 give rw). Tags are <c>Tag.Make(did, pasid)</c> with the DIDs of TLB-TAG-2:
-/// slot+1, the shared SVA DID, and the per-device DIDs.</remarks>
+/// slot+1, the shared SVA DID (only when the policy shares it), and the per-device DIDs (only for per-device DIDs or
+/// rid-domain+pasid tags); the PASID part is 0 unless tags carry PASIDs.</remarks>
 public sealed class Universe
 {
     /// <summary>Builds the universe of a scope.</summary>
-    public Universe(Scope scope)
+    public Universe(Policy policy, Scope scope)
     {
         var l = new Layout(scope);
         Iovas = l.Iovas;
@@ -30,20 +31,42 @@ public sealed class Universe
             dids.Add(s + 1);
         }
 
-        dids.Add(Tag.SharedSvaDid);
-        for (int d = 0; d < l.Devices; d++)
+        if (policy.SvaSharedDid)
         {
-            dids.Add(Tag.PerDeviceDidBase + d);
+            dids.Add(Tag.SharedSvaDid);
         }
 
+        if (policy.DidAlloc == DidAlloc.PerDevice || policy.IotlbTag == IotlbTag.RidDomainPasid)
+        {
+            for (int d = 0; d < l.Devices; d++)
+            {
+                dids.Add(Tag.PerDeviceDidBase + d);
+            }
+        }
+
+        int pasidParts = policy.IotlbTag == IotlbTag.Domain ? 1 : l.PasidRow;
         foreach (int did in dids)
         {
-            for (int p = 0; p < l.PasidRow; p++)
+            for (int p = 0; p < pasidParts; p++)
             {
                 Tags.Add(Tag.Make(did, p));
             }
         }
+
+        for (int d = 0; d < l.Devices; d++)
+        {
+            if (scope.Devices[d].Ats)
+            {
+                _atsSlot[d] = AtsDevices.Count;
+                AtsDevices.Add(d);
+            }
+        }
     }
+
+    private readonly Dictionary<int, int> _atsSlot = [];
+
+    /// <summary>The devices with a device TLB (ATS): only they have device-TLB cells (XLATE-9 fills only them).</summary>
+    public List<int> AtsDevices { get; } = [];
 
     /// <summary>Number of IOVA pages.</summary>
     public int Iovas { get; }
@@ -67,7 +90,7 @@ public sealed class Universe
     public int IotlbSize => Tags.Count * Iovas * PteValues.Count;
 
     /// <summary>Size of the device-TLB array.</summary>
-    public int DevTlbSize => Devices * PasidRow * Iovas * PteValues.Count;
+    public int DevTlbSize => AtsDevices.Count * PasidRow * Iovas * PteValues.Count;
 
     /// <summary>Size of the flush-queue array.</summary>
     public int FqSize => Slots * Iovas;
@@ -79,7 +102,7 @@ public sealed class Universe
     public (int Tag, int Iova, int Pte) IotlbAt(int i) => (Tags[i / (Iovas * PteValues.Count)], i / PteValues.Count % Iovas, PteValues[i % PteValues.Count]);
 
     /// <summary>Index of a device-TLB entry.</summary>
-    public int DevTlbIndex(int dev, int pasid, int iova, int pte) => (((((dev * PasidRow) + pasid) * Iovas) + iova) * PteValues.Count) + PteValues.IndexOf(pte);
+    public int DevTlbIndex(int dev, int pasid, int iova, int pte) => (((((_atsSlot[dev] * PasidRow) + pasid) * Iovas) + iova) * PteValues.Count) + PteValues.IndexOf(pte);
 
     /// <summary>The entry at a device-TLB index.</summary>
     public (int Dev, int Pasid, int Iova, int Pte) DevTlbAt(int i)
@@ -88,7 +111,7 @@ public sealed class Universe
         i /= PteValues.Count;
         int iova = i % Iovas;
         i /= Iovas;
-        return (i / PasidRow, i % PasidRow, iova, pte);
+        return (AtsDevices[i / PasidRow], i % PasidRow, iova, pte);
     }
 
     /// <summary>Index of a flush-queue entry.</summary>

@@ -11,11 +11,19 @@ namespace IommuVerify.Smt.Encoding;
 public sealed class Unrolling
 {
     /// <summary>Creates an unrolling for a model and its concrete operations.</summary>
-    public Unrolling(SymModel model, ImmutableArray<Op> ops)
+    /// <param name="model">The encoded model.</param>
+    /// <param name="ops">The concrete operations.</param>
+    /// <param name="withCaches">False to leave the IOTLB and device-TLB cells of later steps unconstrained (a cone-of-influence
+    /// reduction, sound for every invariant that does not read them: only INV-TLB-COH does).</param>
+    public Unrolling(SymModel model, ImmutableArray<Op> ops, bool withCaches = true)
     {
         M = model;
         Ops = ops;
+        WithCaches = withCaches;
     }
+
+    /// <summary>True when the cache cells are part of the transition relation.</summary>
+    public bool WithCaches { get; }
 
     /// <summary>The encoded model.</summary>
     public SymModel M { get; }
@@ -37,8 +45,14 @@ public sealed class Unrolling
         var after = Ops.Select(op => M.Apply(cur, op).All().ToArray()).ToArray();
         var target = next.All().ToArray();
         var parts = new List<Expr> { choice.Ge(0), choice.Lt(Ops.Length) };
+        int cacheFrom = cur.Ints.Sum(a => a.Length), cacheTo = cacheFrom + cur.Iotlb.Length + cur.DevTlb.Length;
         for (int j = 0; j < before.Length; j++)
         {
+            if (!WithCaches && j >= cacheFrom && j < cacheTo)
+            {
+                continue;
+            }
+
             var chain = before[j];
             for (int i = Ops.Length - 1; i >= 0; i--)
             {
@@ -84,11 +98,15 @@ public sealed class Unrolling
 public static class StateReader
 {
     /// <summary>The integer arrays and the packed cache sets of a symbolic state under the solver's last model.</summary>
-    public static ConcreteState Read(ISolver solver, SymModel m, SymState s)
+    /// <param name="solver">The solver with a Sat model.</param>
+    /// <param name="m">The encoding.</param>
+    /// <param name="s">The state to read.</param>
+    /// <param name="withCaches">False to leave the cache sets empty (they are unconstrained in a reduced unrolling).</param>
+    public static ConcreteState Read(ISolver solver, SymModel m, SymState s, bool withCaches = true)
     {
         var ints = s.Ints.Select(a => a.Select(solver.EvalInt).ToImmutableArray()).ToImmutableArray();
         var iotlb = ImmutableSortedSet.CreateBuilder<long>();
-        for (int i = 0; i < m.U.IotlbSize; i++)
+        for (int i = 0; i < m.U.IotlbSize && withCaches; i++)
         {
             if (solver.EvalBool(s.Iotlb[i]))
             {
@@ -98,7 +116,7 @@ public static class StateReader
         }
 
         var dev = ImmutableSortedSet.CreateBuilder<long>();
-        for (int i = 0; i < m.U.DevTlbSize; i++)
+        for (int i = 0; i < m.U.DevTlbSize && withCaches; i++)
         {
             if (solver.EvalBool(s.DevTlb[i]))
             {
@@ -116,7 +134,7 @@ public static class StateReader
             }
         }
 
-        return new ConcreteState(ints, iotlb.ToImmutable(), dev.ToImmutable(), fq.ToImmutable());
+        return new ConcreteState(ints, iotlb.ToImmutable(), dev.ToImmutable(), fq.ToImmutable(), withCaches);
     }
 }
 
@@ -125,7 +143,8 @@ public static class StateReader
 /// <param name="Iotlb">Packed IOTLB entries.</param>
 /// <param name="DevTlb">Packed device-TLB entries.</param>
 /// <param name="FlushQueue">Packed flush-queue entries.</param>
-public sealed record ConcreteState(ImmutableArray<ImmutableArray<int>> Ints, ImmutableSortedSet<long> Iotlb, ImmutableSortedSet<long> DevTlb, ImmutableSortedSet<long> FlushQueue)
+/// <param name="CachesRead">False when the IOTLB and device-TLB were not part of the path (they are not compared).</param>
+public sealed record ConcreteState(ImmutableArray<ImmutableArray<int>> Ints, ImmutableSortedSet<long> Iotlb, ImmutableSortedSet<long> DevTlb, ImmutableSortedSet<long> FlushQueue, bool CachesRead = true)
 {
     /// <summary>The first difference from a reference state, or null when they are equal.</summary>
     public string? DiffFrom(Reference.State.IommuState s)
@@ -142,12 +161,12 @@ public sealed record ConcreteState(ImmutableArray<ImmutableArray<int>> Ints, Imm
             }
         }
 
-        if (!Iotlb.SetEquals(s.Iotlb))
+        if (CachesRead && !Iotlb.SetEquals(s.Iotlb))
         {
             return $"iotlb: solver {{{string.Join(",", Iotlb)}}}, reference {{{string.Join(",", s.Iotlb)}}}";
         }
 
-        if (!DevTlb.SetEquals(s.DevTlb))
+        if (CachesRead && !DevTlb.SetEquals(s.DevTlb))
         {
             return $"devtlb: solver {{{string.Join(",", DevTlb)}}}, reference {{{string.Join(",", s.DevTlb)}}}";
         }

@@ -32,11 +32,16 @@ public sealed class Z3Exception : Exception
 public sealed class Z3Context : IDisposable
 {
     private readonly List<IntPtr> _owned = [];
+
+    /// <summary>How many AST references the context holds (a size measure for tests and tuning).</summary>
+    public int Owned => _owned.Count;
     private IntPtr _ctx;
 
     /// <summary>Creates a context, or throws <see cref="InputError"/> when libz3 is missing.</summary>
-    public Z3Context()
+    /// <param name="bitVectors">Encode integers as bit-vectors (the default; env IOMMUVERIFY_SMT_SORT=int picks integers).</param>
+    public Z3Context(bool? bitVectors = null)
     {
+        BitVectors = bitVectors ?? Environment.GetEnvironmentVariable("IOMMUVERIFY_SMT_SORT") != "int";
         try
         {
             IntPtr cfg = Z3Native.Z3_mk_config();
@@ -58,7 +63,7 @@ public sealed class Z3Context : IDisposable
             Z3Native.Z3_set_error_handler(_ctx, &OnError);
         }
 
-        IntSort = Keep(Z3Native.Z3_mk_bv_sort(_ctx, IntBits));
+        IntSort = Keep(BitVectors ? Z3Native.Z3_mk_bv_sort(_ctx, IntBits) : Z3Native.Z3_mk_int_sort(_ctx));
         BoolSort = Keep(Z3Native.Z3_mk_bool_sort(_ctx));
     }
 
@@ -70,7 +75,10 @@ public sealed class Z3Context : IDisposable
     /// Bit-vectors let Z3 bit-blast to SAT, which is much faster than integer arithmetic for these finite domains.</remarks>
     public const uint IntBits = 16;
 
-    /// <summary>The sort of integer terms: signed bit-vectors of <see cref="IntBits"/> bits.</summary>
+    /// <summary>True when integer terms are signed bit-vectors of <see cref="IntBits"/> bits, false for mathematical integers.</summary>
+    public bool BitVectors { get; }
+
+    /// <summary>The sort of integer terms.</summary>
     internal IntPtr IntSort { get; }
 
     /// <summary>The Boolean sort.</summary>

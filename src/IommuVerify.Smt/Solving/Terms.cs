@@ -294,12 +294,12 @@ public sealed class Terms
             return b;
         }
 
-        return Mk(Z3Native.Z3_mk_bvadd(Ctx.Handle, a.Handle, b.Handle), false);
+        return Mk((Ctx.BitVectors ? Z3Native.Z3_mk_bvadd(Ctx.Handle, a.Handle, b.Handle) : Z3Native.Z3_mk_add(Ctx.Handle, 2, [a.Handle, b.Handle])), false);
     }
 
     /// <summary>Strictly less.</summary>
     public Expr Lt(Expr a, Expr b) =>
-        a.Value is { } x && b.Value is { } y ? Bool(x < y) : Mk(Z3Native.Z3_mk_bvslt(Ctx.Handle, a.Handle, b.Handle), true);
+        a.Value is { } x && b.Value is { } y ? Bool(x < y) : Mk((Ctx.BitVectors ? Z3Native.Z3_mk_bvslt(Ctx.Handle, a.Handle, b.Handle) : Z3Native.Z3_mk_lt(Ctx.Handle, a.Handle, b.Handle)), true);
 
     /// <summary>Reads <c>arr[idx]</c> for a term index: an if-then-else chain, <paramref name="outside"/> for other values.</summary>
     public Expr Select(IReadOnlyList<Expr> arr, Expr idx, Expr outside, int offset = 0)
