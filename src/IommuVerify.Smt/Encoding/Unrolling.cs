@@ -186,10 +186,10 @@ public sealed record ConcreteState(ImmutableArray<ImmutableArray<int>> Ints, Imm
         sb.Append("  iotlb = {").Append(string.Join(", ", Iotlb.Select(e =>
         {
             int tag = Reference.State.Entry.IotlbTag(e), pte = Reference.State.Entry.PteOf(e);
-            return $"(did {Reference.State.Tag.Did(tag)}, pasid {Reference.State.Tag.Pasid(tag)}, iova {Reference.State.Entry.Iova(e)}, pa {Reference.State.Pte.Pa(pte)})";
+            return $"(did {Reference.State.Tag.Did(tag)}, pasid {Reference.State.Tag.Pasid(tag)}, iova {Reference.State.Entry.Iova(e)}, pa {Reference.State.Pte.Pa(pte)} {(Reference.State.Pte.Writable(pte) ? "rw" : "r")})";
         }))).Append("}\n");
         sb.Append("  devtlb = {").Append(string.Join(", ", DevTlb.Select(e =>
-            $"({m.Ref.Scope.Devices[Reference.State.Entry.Dev(e)].Name}, pasid {Reference.State.Entry.DevPasid(e)}, iova {Reference.State.Entry.Iova(e)}, pa {Reference.State.Pte.Pa(Reference.State.Entry.PteOf(e))})"))).Append("}\n");
+            $"({m.Ref.Scope.Devices[Reference.State.Entry.Dev(e)].Name}, pasid {Reference.State.Entry.DevPasid(e)}, iova {Reference.State.Entry.Iova(e)}, pa {Reference.State.Pte.Pa(Reference.State.Entry.PteOf(e))} {(Reference.State.Pte.Writable(Reference.State.Entry.PteOf(e)) ? "rw" : "r")})"))).Append("}\n");
         sb.Append("  flush_queue = {").Append(string.Join(", ", FlushQueue.Select(e => $"(d{Reference.State.Entry.FqSlot(e)}, iova {Reference.State.Entry.FqIova(e)})"))).Append("}\n");
         return sb.ToString();
     }

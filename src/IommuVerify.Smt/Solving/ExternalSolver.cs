@@ -51,8 +51,7 @@ public static partial class ExternalSolver
                 case "sat":
                     foreach (Match m in ValuePattern().Matches(output))
                     {
-                        int v = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
-                        values[m.Groups[1].Value] = m.Groups[2].Success && m.Groups[2].Value.Length > 0 ? -v : v;
+                        values[m.Groups[1].Value] = Literal(m.Groups[2].Value.Trim());
                     }
 
                     return (SolverResult.Sat, values);
@@ -71,6 +70,44 @@ public static partial class ExternalSolver
         }
     }
 
-    [GeneratedRegex(@"\((op\d+)\s+(?:\((-)\s*)?(\d+)\)?\)")]
+    /// <summary>Reads an integer or bit-vector literal (#b..., #x..., (_ bvN W), N, (- N)) as a signed 16-bit-aware int.</summary>
+    private static int Literal(string t)
+    {
+        long v;
+        int width = 0;
+        if (t.StartsWith("#b", StringComparison.Ordinal))
+        {
+            v = Convert.ToInt64(t[2..], 2);
+            width = t.Length - 2;
+        }
+        else if (t.StartsWith("#x", StringComparison.Ordinal))
+        {
+            v = long.Parse(t[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            width = 4 * (t.Length - 2);
+        }
+        else if (t.StartsWith("(_", StringComparison.Ordinal))
+        {
+            var parts = t.Trim('(', ')').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            v = long.Parse(parts[1][2..], CultureInfo.InvariantCulture);
+            width = int.Parse(parts[2], CultureInfo.InvariantCulture);
+        }
+        else if (t.StartsWith("(-", StringComparison.Ordinal))
+        {
+            v = -long.Parse(t.Trim('(', ')')[1..].Trim(), CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            v = long.Parse(t, CultureInfo.InvariantCulture);
+        }
+
+        if (width > 0 && v >= 1L << (width - 1))
+        {
+            v -= 1L << width;
+        }
+
+        return (int)v;
+    }
+
+    [GeneratedRegex(@"\((op\d+)\s+(#b[01]+|#x[0-9a-fA-F]+|\(_\s+bv\d+\s+\d+\)|\(-\s*\d+\)|\d+)\)")]
     private static partial Regex ValuePattern();
 }
