@@ -49,7 +49,8 @@ public sealed record DepthProgress(int Depth, TimeSpan BuildTime, TimeSpan LastQ
 /// <param name="Scope">The scope name.</param>
 /// <param name="Solver">The solver and its version.</param>
 /// <param name="DepthReached">The deepest depth fully checked.</param>
-/// <param name="Operations">How many concrete operations one step chooses from.</param>
+/// <param name="Operations">How many concrete operations one step chooses from (on the full path; the reduced path of the
+/// non-TLB invariants leaves out map, unmap, invalidate and translate).</param>
 /// <param name="Unencoded">Operation codes of the scope the encoding lacks (then nothing "holds").</param>
 /// <param name="Invariants">One outcome per invariant, in spec order.</param>
 /// <param name="Depths">Progress per depth.</param>

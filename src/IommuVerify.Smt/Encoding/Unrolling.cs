@@ -13,12 +13,14 @@ public sealed class Unrolling
     /// <summary>Creates an unrolling for a model and its concrete operations.</summary>
     /// <param name="model">The encoded model.</param>
     /// <param name="ops">The concrete operations.</param>
-    /// <param name="withCaches">False to leave the IOTLB and device-TLB cells of later steps unconstrained (a cone-of-influence
-    /// reduction, sound for every invariant that does not read them: only INV-TLB-COH does).</param>
+    /// <param name="withCaches">False to leave the IOTLB, device-TLB, page-table and flush-queue cells of later steps
+    /// unconstrained: a cone-of-influence reduction, sound for every invariant that does not read them (only INV-TLB-COH
+    /// does). No operation's guard reads those cells except map and unmap, which only write them; so with the cells
+    /// gone, map, unmap, invalidate and translate change nothing and are left out of the choice.</param>
     public Unrolling(SymModel model, ImmutableArray<Op> ops, bool withCaches = true)
     {
         M = model;
-        Ops = ops;
+        Ops = withCaches ? ops : [.. ops.Where(op => op.Code is not (OpCode.Map or OpCode.Unmap or OpCode.Invalidate or OpCode.Translate))];
         WithCaches = withCaches;
     }
 
@@ -45,10 +47,11 @@ public sealed class Unrolling
         var after = Ops.Select(op => M.Apply(cur, op).All().ToArray()).ToArray();
         var target = next.All().ToArray();
         var parts = new List<Expr> { choice.Ge(0), choice.Lt(Ops.Length) };
-        int cacheFrom = cur.Ints.Sum(a => a.Length), cacheTo = cacheFrom + cur.Iotlb.Length + cur.DevTlb.Length;
+        int pteFrom = cur.Ints.Take(6).Sum(a => a.Length), pteTo = pteFrom + cur.Ptes.Length;
+        int cacheFrom = cur.Ints.Sum(a => a.Length);
         for (int j = 0; j < before.Length; j++)
         {
-            if (!WithCaches && j >= cacheFrom && j < cacheTo)
+            if (!WithCaches && (j >= cacheFrom || (j >= pteFrom && j < pteTo)))
             {
                 continue;
             }
@@ -101,7 +104,7 @@ public static class StateReader
     /// <param name="solver">The solver with a Sat model.</param>
     /// <param name="m">The encoding.</param>
     /// <param name="s">The state to read.</param>
-    /// <param name="withCaches">False to leave the cache sets empty (they are unconstrained in a reduced unrolling).</param>
+    /// <param name="withCaches">False to mark the caches, page tables and flush queue as not read (they are unconstrained in a reduced unrolling).</param>
     public static ConcreteState Read(ISolver solver, SymModel m, SymState s, bool withCaches = true)
     {
         var ints = s.Ints.Select(a => a.Select(solver.EvalInt).ToImmutableArray()).ToImmutableArray();
@@ -143,7 +146,7 @@ public static class StateReader
 /// <param name="Iotlb">Packed IOTLB entries.</param>
 /// <param name="DevTlb">Packed device-TLB entries.</param>
 /// <param name="FlushQueue">Packed flush-queue entries.</param>
-/// <param name="CachesRead">False when the IOTLB and device-TLB were not part of the path (they are not compared).</param>
+/// <param name="CachesRead">False when the caches, page tables and flush queue were not part of the path (they are not compared).</param>
 public sealed record ConcreteState(ImmutableArray<ImmutableArray<int>> Ints, ImmutableSortedSet<long> Iotlb, ImmutableSortedSet<long> DevTlb, ImmutableSortedSet<long> FlushQueue, bool CachesRead = true)
 {
     /// <summary>The first difference from a reference state, or null when they are equal.</summary>
@@ -152,6 +155,11 @@ public sealed record ConcreteState(ImmutableArray<ImmutableArray<int>> Ints, Imm
         var arrays = s.Arrays().ToList();
         for (int k = 0; k < arrays.Count; k++)
         {
+            if (!CachesRead && SymState.ArrayNames[k] == "pte")
+            {
+                continue;
+            }
+
             for (int i = 0; i < arrays[k].Length; i++)
             {
                 if (arrays[k][i] != Ints[k][i])
@@ -171,7 +179,7 @@ public sealed record ConcreteState(ImmutableArray<ImmutableArray<int>> Ints, Imm
             return $"devtlb: solver {{{string.Join(",", DevTlb)}}}, reference {{{string.Join(",", s.DevTlb)}}}";
         }
 
-        return FlushQueue.SetEquals(s.FlushQueue) ? null : $"flush_queue: solver {{{string.Join(",", FlushQueue)}}}, reference {{{string.Join(",", s.FlushQueue)}}}";
+        return !CachesRead || FlushQueue.SetEquals(s.FlushQueue) ? null : $"flush_queue: solver {{{string.Join(",", FlushQueue)}}}, reference {{{string.Join(",", s.FlushQueue)}}}";
     }
 
     /// <summary>A readable listing of the non-default cells.</summary>
