@@ -34,7 +34,7 @@ public static class SmtCommands
         {
             model, scope, depth, timeout, budget, smt2, solver, cexOut,
         };
-        cmd.SetAction(pr => RunBmc(pr.GetValue(model)!, pr.GetValue(scope)!, pr.GetValue(depth), pr.GetValue(timeout), pr.GetValue(budget), pr.GetValue(smt2), pr.GetValue(solver)!, pr.GetValue(cexOut)));
+        cmd.SetAction(pr => Guarded(() => RunBmc(pr.GetValue(model)!, pr.GetValue(scope)!, pr.GetValue(depth), pr.GetValue(timeout), pr.GetValue(budget), pr.GetValue(smt2), pr.GetValue(solver)!, pr.GetValue(cexOut))));
         return cmd;
     }
 
@@ -50,8 +50,28 @@ public static class SmtCommands
         {
             model, scope, k, timeout, smt2,
         };
-        cmd.SetAction(pr => RunProve(pr.GetValue(model)!, pr.GetValue(scope)!, pr.GetValue(k), pr.GetValue(timeout), pr.GetValue(smt2)));
+        cmd.SetAction(pr => Guarded(() => RunProve(pr.GetValue(model)!, pr.GetValue(scope)!, pr.GetValue(k), pr.GetValue(timeout), pr.GetValue(smt2))));
         return cmd;
+    }
+
+    /// <summary>Maps input errors (a bad model, a missing libz3 or cvc5) to one message and exit code 2, solver errors to 4.</summary>
+    /// <remarks>System.CommandLine's own handler would otherwise print a stack trace and exit 1.</remarks>
+    private static int Guarded(Func<int> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (InputError e)
+        {
+            Console.Error.WriteLine("iommuverify: " + e.Render());
+            return ExitCodes.InputError;
+        }
+        catch (Smt.Native.Z3Exception e)
+        {
+            Console.Error.WriteLine("iommuverify: internal error (Z3): " + e.Message);
+            return ExitCodes.Internal;
+        }
     }
 
     private static SolverKind ParseSolver(string s) => s switch
