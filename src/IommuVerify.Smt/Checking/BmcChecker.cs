@@ -46,17 +46,18 @@ public static class BmcChecker
         var depths = ImmutableArray.CreateBuilder<DepthProgress>();
 
         // Cone of influence: no operation reads the IOTLB or device TLB to decide anything but other cache cells, so
-        // every invariant but INV-TLB-COH is checked on a path without cache cells (lane 0), INV-TLB-COH on the full path.
+        // every invariant but INV-TLB-COH, and the tag-aliasing half of INV-TLB-COH, are checked on a path without
+        // cache cells (lane 0); the stale-entry half of INV-TLB-COH on the full path (lane 1).
         var lanes = new[]
         {
-            new Lane(new Unrolling(m, ops, withCaches: false), new Z3Solver(terms), [.. InvariantIds.All.Where(id => id != InvariantIds.TlbCoh)]),
-            new Lane(new Unrolling(m, ops, withCaches: true), new Z3Solver(terms), [InvariantIds.TlbCoh]),
+            new Lane(new Unrolling(m, ops, withCaches: false), new Z3Solver(terms), [.. InvariantIds.All.Where(id => id != InvariantIds.TlbCoh), SymModel.TlbCohAlias]),
+            new Lane(new Unrolling(m, ops, withCaches: true), new Z3Solver(terms), [SymModel.TlbCohStale]),
         };
         if (o.Only is { } only)
         {
             foreach (var lane in lanes)
             {
-                foreach (string id in lane.Open.Where(id => !only.Contains(id)).ToList())
+                foreach (string id in lane.Open.Where(id => !only.Contains(SymModel.WholeInvariant(id))).ToList())
                 {
                     lane.Open.Remove(id);
                     outcomes[id] = new InvariantOutcome(id, BmcVerdict.Inconclusive, 0, null, "not checked (not selected)", TimeSpan.Zero);
@@ -118,7 +119,7 @@ public static class BmcChecker
             }
 
             return new BmcResult(model.Name, scopeName, solverName, reached, ops.Length, unencoded,
-                [.. InvariantIds.All.Select(id => outcomes[id])], depths.ToImmutable());
+                [.. InvariantIds.All.Select(id => Merge(id, outcomes))], depths.ToImmutable());
         }
         finally
         {
@@ -127,6 +128,20 @@ public static class BmcChecker
                 lane.Solver.Dispose();
             }
         }
+    }
+
+    /// <summary>The outcome of an invariant from the outcomes of its parts (INV-TLB-COH is checked as two halves).</summary>
+    private static InvariantOutcome Merge(string id, Dictionary<string, InvariantOutcome> outcomes)
+    {
+        if (outcomes.TryGetValue(id, out var whole))
+        {
+            return whole;
+        }
+
+        var parts = outcomes.Where(kv => SymModel.WholeInvariant(kv.Key) == id).Select(kv => kv.Value with { Id = id }).ToList();
+        return parts.Where(p => p.Verdict == BmcVerdict.EncodingBug).Concat(parts.Where(p => p.Verdict == BmcVerdict.Violated).OrderBy(p => p.Depth).ThenBy(p => p.Elapsed))
+            .Concat(parts.Where(p => p.Verdict == BmcVerdict.Inconclusive).OrderBy(p => p.Depth))
+            .Concat(parts.OrderBy(p => p.Depth)).First();
     }
 
     /// <summary>One solver with its path and the invariants it still has to check.</summary>
@@ -149,7 +164,7 @@ public static class BmcChecker
             solver.Push();
             solver.Assert(bad);
             var q = Stopwatch.StartNew();
-            string label = open.Count == 1 ? open[0] : $"any{round}";
+            string label = open.Count == 1 ? open[0].Replace("/", "-", StringComparison.Ordinal) : $"any{round}";
             var (result, choices) = Ask(solver, path, o, model.Name, scopeName, k, label);
             q.Stop();
             slowest = q.Elapsed > slowest ? q.Elapsed : slowest;
@@ -171,7 +186,7 @@ public static class BmcChecker
 
                 foreach (string id in violated)
                 {
-                    outcomes[id] = Found(model, scopeName, path, solver, choices, k, id, solverName, clock.Elapsed);
+                    outcomes[id] = Found(model, scopeName, path, solver, choices, k, SymModel.WholeInvariant(id), solverName, clock.Elapsed) with { Id = id };
                     open.Remove(id);
                     found.Add($"{id} {outcomes[id].Verdict}");
                 }
@@ -210,7 +225,7 @@ public static class BmcChecker
             st = reference.Apply(st, path.Ops[choices[i]]).Next;
         }
 
-        return [.. open.Where(id => checker.Check(st, id).Any())];
+        return [.. open.Where(id => checker.Check(st, SymModel.WholeInvariant(id)).Any())];
     }
 
     private static (SolverResult Result, int[]? Choices) Ask(Z3Solver solver, Unrolling path, BmcOptions o, string model, string scope, int k, string id)

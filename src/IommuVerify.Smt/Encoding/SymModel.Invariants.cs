@@ -14,11 +14,22 @@ public sealed partial class SymModel
         InvariantIds.SvaRid => SvaRid(s),
         InvariantIds.PasidCap => PasidCap(s),
         InvariantIds.VpasidBij => VpasidBij(s),
-        InvariantIds.TlbCoh => TlbCoh(s),
+        InvariantIds.TlbCoh => TlbCoh(s, alias: true, stale: true),
+        TlbCohAlias => TlbCoh(s, alias: true, stale: false),
+        TlbCohStale => TlbCoh(s, alias: false, stale: true),
         InvariantIds.DomainLive => DomainLive(s),
         InvariantIds.MmPasid => MmPasidInv(s),
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "unknown invariant"),
     };
+
+    /// <summary>The tag-aliasing half of INV-TLB-COH (reads no cache cell).</summary>
+    public const string TlbCohAlias = InvariantIds.TlbCoh + "/alias";
+
+    /// <summary>The stale-entry half of INV-TLB-COH.</summary>
+    public const string TlbCohStale = InvariantIds.TlbCoh + "/stale";
+
+    /// <summary>The reference invariant a part belongs to.</summary>
+    public static string WholeInvariant(string id) => id.Split('/')[0];
 
     /// <summary>INV-SVA-RID.</summary>
     private Expr SvaRid(SymState s) =>
@@ -103,18 +114,23 @@ public sealed partial class SymModel
     }
 
     /// <summary>INV-TLB-COH: no tag shared by contexts walking different tables; no stale cache entry.</summary>
-    private Expr TlbCoh(SymState s)
+    private Expr TlbCoh(SymState s, bool alias, bool stale)
     {
         var ok = new List<Expr>();
         var contexts = Ref.Contexts().ToList();
         var tags = contexts.Select(c => TagOf(s, c.Dev, c.Pasid)).ToList();
         var tables = contexts.Select(c => TableOf(s, c.Dev, c.Pasid)).ToList();
-        for (int a = 0; a < contexts.Count; a++)
+        for (int a = 0; a < contexts.Count && alias; a++)
         {
             for (int b = a + 1; b < contexts.Count; b++)
             {
                 ok.Add(!(tags[a].Ne(Tag.None) & tags[a].Eq(tags[b]) & tables[a].Ne(tables[b])));
             }
+        }
+
+        if (!stale)
+        {
+            return T.And(ok);
         }
 
         for (int c = 0; c < contexts.Count; c++)

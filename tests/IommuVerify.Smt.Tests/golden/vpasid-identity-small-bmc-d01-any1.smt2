@@ -207,7 +207,137 @@
                  s1_pasid_domain_5
                  (ite (= s1_mm_pasid_0 #x0002)
                       s1_pasid_domain_6
-                      (ite (= s1_mm_pasid_0 #x0003) s1_pasid_domain_7 #xffff)))))
+                      (ite (= s1_mm_pasid_0 #x0003) s1_pasid_domain_7 #xffff))))
+      (a!51 (ite (= s1_rid_domain_0 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002) #x3c00 #x0100)
+                 (ite (= s1_rid_domain_0 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002) #x3c00 #x0200)
+                      #xffff)))
+      (a!52 (ite (= s1_pasid_domain_1 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002) #x3c01 #x0101)
+                 (ite (= s1_pasid_domain_1 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002) #x3c01 #x0201)
+                      #xffff)))
+      (a!53 (ite (= s1_rid_domain_0 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002)
+                      (bvadd s1_dom_mm_0 #x03e8)
+                      #x0000)
+                 (ite (= s1_rid_domain_0 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002)
+                           (bvadd s1_dom_mm_1 #x03e8)
+                           #x0001)
+                      (ite (= s1_rid_domain_0 #xfffe) #xfffe #xffff))))
+      (a!54 (= (ite (not (bvslt s1_pasid_domain_1 #x0000))
+                    s1_pasid_domain_1
+                    #xfffd)
+               #x0000))
+      (a!55 (= (ite (not (bvslt s1_pasid_domain_1 #x0000))
+                    s1_pasid_domain_1
+                    #xfffd)
+               #x0001))
+      (a!56 (= (ite (not (bvslt s1_pasid_domain_1 #x0000))
+                    s1_pasid_domain_1
+                    #xfffd)
+               #xfffe))
+      (a!59 (ite (= s1_pasid_domain_2 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002) #x3c02 #x0102)
+                 (ite (= s1_pasid_domain_2 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002) #x3c02 #x0202)
+                      #xffff)))
+      (a!60 (= (ite (not (bvslt s1_pasid_domain_2 #x0000))
+                    s1_pasid_domain_2
+                    #xfffd)
+               #x0000))
+      (a!61 (= (ite (not (bvslt s1_pasid_domain_2 #x0000))
+                    s1_pasid_domain_2
+                    #xfffd)
+               #x0001))
+      (a!62 (= (ite (not (bvslt s1_pasid_domain_2 #x0000))
+                    s1_pasid_domain_2
+                    #xfffd)
+               #xfffe))
+      (a!65 (ite (= s1_pasid_domain_3 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002) #x3c03 #x0103)
+                 (ite (= s1_pasid_domain_3 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002) #x3c03 #x0203)
+                      #xffff)))
+      (a!66 (= (ite (not (bvslt s1_pasid_domain_3 #x0000))
+                    s1_pasid_domain_3
+                    #xfffd)
+               #x0000))
+      (a!67 (= (ite (not (bvslt s1_pasid_domain_3 #x0000))
+                    s1_pasid_domain_3
+                    #xfffd)
+               #x0001))
+      (a!68 (= (ite (not (bvslt s1_pasid_domain_3 #x0000))
+                    s1_pasid_domain_3
+                    #xfffd)
+               #xfffe))
+      (a!71 (ite (= s1_rid_domain_1 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002) #x3c00 #x0100)
+                 (ite (= s1_rid_domain_1 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002) #x3c00 #x0200)
+                      #xffff)))
+      (a!72 (ite (= s1_rid_domain_1 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002)
+                      (bvadd s1_dom_mm_0 #x03e8)
+                      #x0000)
+                 (ite (= s1_rid_domain_1 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002)
+                           (bvadd s1_dom_mm_1 #x03e8)
+                           #x0001)
+                      (ite (= s1_rid_domain_1 #xfffe) #xfffe #xffff))))
+      (a!74 (ite (= s1_pasid_domain_5 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002) #x3c01 #x0101)
+                 (ite (= s1_pasid_domain_5 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002) #x3c01 #x0201)
+                      #xffff)))
+      (a!75 (= (ite (not (bvslt s1_pasid_domain_5 #x0000))
+                    s1_pasid_domain_5
+                    #xfffd)
+               #x0000))
+      (a!76 (= (ite (not (bvslt s1_pasid_domain_5 #x0000))
+                    s1_pasid_domain_5
+                    #xfffd)
+               #x0001))
+      (a!77 (= (ite (not (bvslt s1_pasid_domain_5 #x0000))
+                    s1_pasid_domain_5
+                    #xfffd)
+               #xfffe))
+      (a!80 (ite (= s1_pasid_domain_6 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002) #x3c02 #x0102)
+                 (ite (= s1_pasid_domain_6 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002) #x3c02 #x0202)
+                      #xffff)))
+      (a!81 (= (ite (not (bvslt s1_pasid_domain_6 #x0000))
+                    s1_pasid_domain_6
+                    #xfffd)
+               #x0000))
+      (a!82 (= (ite (not (bvslt s1_pasid_domain_6 #x0000))
+                    s1_pasid_domain_6
+                    #xfffd)
+               #x0001))
+      (a!83 (= (ite (not (bvslt s1_pasid_domain_6 #x0000))
+                    s1_pasid_domain_6
+                    #xfffd)
+               #xfffe))
+      (a!86 (ite (= s1_pasid_domain_7 #x0000)
+                 (ite (= s1_dom_kind_0 #x0002) #x3c03 #x0103)
+                 (ite (= s1_pasid_domain_7 #x0001)
+                      (ite (= s1_dom_kind_1 #x0002) #x3c03 #x0203)
+                      #xffff)))
+      (a!87 (= (ite (not (bvslt s1_pasid_domain_7 #x0000))
+                    s1_pasid_domain_7
+                    #xfffd)
+               #x0000))
+      (a!88 (= (ite (not (bvslt s1_pasid_domain_7 #x0000))
+                    s1_pasid_domain_7
+                    #xfffd)
+               #x0001))
+      (a!89 (= (ite (not (bvslt s1_pasid_domain_7 #x0000))
+                    s1_pasid_domain_7
+                    #xfffd)
+               #xfffe)))
 (let ((a!4 (and (not (bvslt s1_pasid_domain_1 #x0000))
                 a!3
                 (not (ite (= s1_pasid_domain_1 #x0000)
@@ -256,7 +386,62 @@
                  (ite (= s1_mm_pasid_0 #x0000) s1_pasid_domain_0 a!43)))
       (a!48 (ite (= s1_mm_pasid_0 #x0000)
                  #xffff
-                 (ite (= s1_mm_pasid_0 #x0000) s1_pasid_domain_4 a!47))))
+                 (ite (= s1_mm_pasid_0 #x0000) s1_pasid_domain_4 a!47)))
+      (a!57 (ite a!54
+                 (ite (= s1_dom_kind_0 #x0002)
+                      (bvadd s1_dom_mm_0 #x03e8)
+                      #x0000)
+                 (ite a!55
+                      (ite (= s1_dom_kind_1 #x0002)
+                           (bvadd s1_dom_mm_1 #x03e8)
+                           #x0001)
+                      (ite a!56 #xfffe #xffff))))
+      (a!63 (ite a!60
+                 (ite (= s1_dom_kind_0 #x0002)
+                      (bvadd s1_dom_mm_0 #x03e8)
+                      #x0000)
+                 (ite a!61
+                      (ite (= s1_dom_kind_1 #x0002)
+                           (bvadd s1_dom_mm_1 #x03e8)
+                           #x0001)
+                      (ite a!62 #xfffe #xffff))))
+      (a!69 (ite a!66
+                 (ite (= s1_dom_kind_0 #x0002)
+                      (bvadd s1_dom_mm_0 #x03e8)
+                      #x0000)
+                 (ite a!67
+                      (ite (= s1_dom_kind_1 #x0002)
+                           (bvadd s1_dom_mm_1 #x03e8)
+                           #x0001)
+                      (ite a!68 #xfffe #xffff))))
+      (a!73 (not (and (not (= a!51 #xffff)) (= a!51 a!71) (not (= a!53 a!72)))))
+      (a!78 (ite a!75
+                 (ite (= s1_dom_kind_0 #x0002)
+                      (bvadd s1_dom_mm_0 #x03e8)
+                      #x0000)
+                 (ite a!76
+                      (ite (= s1_dom_kind_1 #x0002)
+                           (bvadd s1_dom_mm_1 #x03e8)
+                           #x0001)
+                      (ite a!77 #xfffe #xffff))))
+      (a!84 (ite a!81
+                 (ite (= s1_dom_kind_0 #x0002)
+                      (bvadd s1_dom_mm_0 #x03e8)
+                      #x0000)
+                 (ite a!82
+                      (ite (= s1_dom_kind_1 #x0002)
+                           (bvadd s1_dom_mm_1 #x03e8)
+                           #x0001)
+                      (ite a!83 #xfffe #xffff))))
+      (a!90 (ite a!87
+                 (ite (= s1_dom_kind_0 #x0002)
+                      (bvadd s1_dom_mm_0 #x03e8)
+                      #x0000)
+                 (ite a!88
+                      (ite (= s1_dom_kind_1 #x0002)
+                           (bvadd s1_dom_mm_1 #x03e8)
+                           #x0001)
+                      (ite a!89 #xfffe #xffff)))))
 (let ((a!21 (not (and (not (= s1_vpasid_table_1 #x0000)) a!20)))
       (a!26 (not (and (not (= s1_vpasid_table_2 #x0000)) a!25)))
       (a!30 (not (and (not (= s1_mm_pasid_0 #x0000)) a!29)))
@@ -273,7 +458,34 @@
                       (ite (= a!48 #x0001) (= s1_dom_kind_1 #x0002) false))
                  (ite (= a!48 #x0000)
                       (= s1_dom_mm_0 #x0000)
-                      (ite (= a!48 #x0001) (= s1_dom_mm_1 #x0000) false)))))
+                      (ite (= a!48 #x0001) (= s1_dom_mm_1 #x0000) false))))
+      (a!58 (not (and (not (= a!51 #xffff)) (= a!51 a!52) (not (= a!53 a!57)))))
+      (a!64 (not (and (not (= a!51 #xffff)) (= a!51 a!59) (not (= a!53 a!63)))))
+      (a!70 (not (and (not (= a!51 #xffff)) (= a!51 a!65) (not (= a!53 a!69)))))
+      (a!79 (not (and (not (= a!51 #xffff)) (= a!51 a!74) (not (= a!53 a!78)))))
+      (a!85 (not (and (not (= a!51 #xffff)) (= a!51 a!80) (not (= a!53 a!84)))))
+      (a!91 (not (and (not (= a!51 #xffff)) (= a!51 a!86) (not (= a!53 a!90)))))
+      (a!92 (not (and (not (= a!52 #xffff)) (= a!52 a!59) (not (= a!57 a!63)))))
+      (a!93 (not (and (not (= a!52 #xffff)) (= a!52 a!65) (not (= a!57 a!69)))))
+      (a!94 (not (and (not (= a!52 #xffff)) (= a!52 a!71) (not (= a!57 a!72)))))
+      (a!95 (not (and (not (= a!52 #xffff)) (= a!52 a!74) (not (= a!57 a!78)))))
+      (a!96 (not (and (not (= a!52 #xffff)) (= a!52 a!80) (not (= a!57 a!84)))))
+      (a!97 (not (and (not (= a!52 #xffff)) (= a!52 a!86) (not (= a!57 a!90)))))
+      (a!98 (not (and (not (= a!59 #xffff)) (= a!59 a!65) (not (= a!63 a!69)))))
+      (a!99 (not (and (not (= a!59 #xffff)) (= a!59 a!71) (not (= a!63 a!72)))))
+      (a!100 (not (and (not (= a!59 #xffff)) (= a!59 a!74) (not (= a!63 a!78)))))
+      (a!101 (not (and (not (= a!59 #xffff)) (= a!59 a!80) (not (= a!63 a!84)))))
+      (a!102 (not (and (not (= a!59 #xffff)) (= a!59 a!86) (not (= a!63 a!90)))))
+      (a!103 (not (and (not (= a!65 #xffff)) (= a!65 a!71) (not (= a!69 a!72)))))
+      (a!104 (not (and (not (= a!65 #xffff)) (= a!65 a!74) (not (= a!69 a!78)))))
+      (a!105 (not (and (not (= a!65 #xffff)) (= a!65 a!80) (not (= a!69 a!84)))))
+      (a!106 (not (and (not (= a!65 #xffff)) (= a!65 a!86) (not (= a!69 a!90)))))
+      (a!107 (not (and (not (= a!71 #xffff)) (= a!71 a!74) (not (= a!72 a!78)))))
+      (a!108 (not (and (not (= a!71 #xffff)) (= a!71 a!80) (not (= a!72 a!84)))))
+      (a!109 (not (and (not (= a!71 #xffff)) (= a!71 a!86) (not (= a!72 a!90)))))
+      (a!110 (not (and (not (= a!74 #xffff)) (= a!74 a!80) (not (= a!78 a!84)))))
+      (a!111 (not (and (not (= a!74 #xffff)) (= a!74 a!86) (not (= a!78 a!90)))))
+      (a!112 (not (and (not (= a!80 #xffff)) (= a!80 a!86) (not (= a!84 a!90))))))
 (let ((a!46 (or (not (not (= s1_sva_users_0 #x0000))) a!45))
       (a!50 (or (not (not (= s1_sva_users_1 #x0000))) a!49)))
   (or (not (and a!1 a!2))
@@ -298,5 +510,33 @@
                 a!40
                 (not a!41)
                 a!42))
-      (not (and a!46 a!50))))))))
+      (not (and a!46 a!50))
+      (not (and a!58
+                a!64
+                a!70
+                a!73
+                a!79
+                a!85
+                a!91
+                a!92
+                a!93
+                a!94
+                a!95
+                a!96
+                a!97
+                a!98
+                a!99
+                a!100
+                a!101
+                a!102
+                a!103
+                a!104
+                a!105
+                a!106
+                a!107
+                a!108
+                a!109
+                a!110
+                a!111
+                a!112))))))))
 (check-sat)
