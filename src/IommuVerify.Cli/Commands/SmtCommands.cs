@@ -112,12 +112,14 @@ public static class SmtCommands
                     Console.WriteLine($"{o.Id}: VIOLATED after {o.Depth} steps, found at {Sec(o.Elapsed)} ({expect}); replayed on the reference model");
                     if (o.Counterexample is { } t)
                     {
-                        string text = Smt.Checking.Counterexamples.Render(t, model);
-                        Console.Write(text);
+                        Console.Write(Smt.Checking.Counterexamples.Render(t, model));
                         if (traceOut is not null)
                         {
+                            // The trace names its model relative to its own folder, as trace files do.
                             Directory.CreateDirectory(traceOut);
-                            File.WriteAllText(Path.Combine(traceOut, t.File), text);
+                            var local = t with { Model = Path.GetRelativePath(Path.GetFullPath(traceOut), t.ModelPath) };
+                            File.WriteAllText(Path.Combine(traceOut, t.File), Smt.Checking.Counterexamples.Render(local, model));
+                            Console.WriteLine($"wrote {Path.Combine(traceOut, t.File)}");
                         }
                     }
 
