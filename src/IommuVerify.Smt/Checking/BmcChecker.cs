@@ -1,0 +1,294 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using IommuVerify.Reference;
+using IommuVerify.Smt.Encoding;
+using IommuVerify.Smt.Native;
+using IommuVerify.Smt.Solving;
+using IommuVerify.Vocabulary.Model;
+using IommuVerify.Vocabulary.Operations;
+
+namespace IommuVerify.Smt.Checking;
+
+/// <summary>Options of a bounded model check.</summary>
+/// <param name="Depth">The largest number of steps.</param>
+/// <param name="QueryTimeout">The time limit of each solver query.</param>
+/// <param name="Smt2Out">A folder to write every query to as SMT-LIB2, or null.</param>
+/// <param name="Solver">Which solver answers.</param>
+/// <param name="TimeBudget">Stop starting new depths after this long, or null for no limit.</param>
+/// <param name="Progress">Called after each depth.</param>
+/// <param name="Only">Check only these invariants (the others are reported Inconclusive, "not checked"), or null for all.</param>
+public sealed record BmcOptions(int Depth, TimeSpan QueryTimeout, string? Smt2Out = null, SolverKind Solver = SolverKind.Z3, TimeSpan? TimeBudget = null, Action<DepthProgress>? Progress = null, IReadOnlyCollection<string>? Only = null);
+
+/// <summary>Incremental bounded model checking of every invariant: one push/pop query per invariant and depth.</summary>
+/// <remarks>The path constraint grows by one transition per depth; each query asks for a state at exactly that depth
+/// violating one invariant that no shallower query violated. Every Sat answer is replayed on the reference model
+/// (<see cref="Counterexamples.Replay"/>) before it counts.</remarks>
+public static class BmcChecker
+{
+    /// <summary>Runs a bounded check of a model's scope (the public entry point for other commands).</summary>
+    public static BmcResult Run(ModelFile model, string scopeName, int depth, TimeSpan timeout) =>
+        Run(model, scopeName, new BmcOptions(depth, timeout));
+
+    /// <summary>Runs a bounded check with full options.</summary>
+    public static BmcResult Run(ModelFile model, string scopeName, BmcOptions o)
+    {
+        var scope = model.GetScope(scopeName);
+        var reference = ReferenceModel.For(model, scopeName);
+        var unencoded = OpCatalog.Unencoded(scope);
+        var ops = OpCatalog.For(scope);
+        string solverName = o.Solver == SolverKind.Z3 ? "z3 " + Z3Context.Version() : "cvc5 (process)";
+        using var ctx = new Z3Context();
+        var terms = new Terms(ctx);
+        var m = new SymModel(terms, reference);
+        var clock = Stopwatch.StartNew();
+        var outcomes = new Dictionary<string, InvariantOutcome>(StringComparer.Ordinal);
+        var depths = ImmutableArray.CreateBuilder<DepthProgress>();
+
+        // Cone of influence: no operation reads the IOTLB or device TLB to decide anything but other cache cells, so
+        // every invariant but INV-TLB-COH, and the tag-aliasing half of INV-TLB-COH, are checked on a path without
+        // cache cells (lane 0); the stale-entry half of INV-TLB-COH on the full path (lane 1).
+        var lanes = new[]
+        {
+            new Lane(new Unrolling(m, ops, withCaches: false), new Z3Solver(terms), [.. InvariantIds.All.Where(id => id != InvariantIds.TlbCoh), SymModel.TlbCohAlias]),
+            new Lane(new Unrolling(m, ops, withCaches: true), new Z3Solver(terms), [SymModel.TlbCohStale]),
+        };
+        if (o.Only is { } only)
+        {
+            foreach (var lane in lanes)
+            {
+                foreach (string id in lane.Open.Where(id => !only.Contains(SymModel.WholeInvariant(id))).ToList())
+                {
+                    lane.Open.Remove(id);
+                    outcomes[id] = new InvariantOutcome(id, BmcVerdict.Inconclusive, 0, null, "not checked (not selected)", TimeSpan.Zero);
+                }
+            }
+        }
+
+        try
+        {
+            foreach (var lane in lanes)
+            {
+                lane.Path.Start(m.Initial());
+                foreach (string id in lane.Open.ToList())
+                {
+                    if (m.Invariant(lane.Path.States[0], id).IsFalse)
+                    {
+                        outcomes[id] = new InvariantOutcome(id, BmcVerdict.Violated, 0, null, "the initial state violates it", clock.Elapsed);
+                        lane.Open.Remove(id);
+                    }
+                }
+            }
+
+            int reached = 0;
+            for (int k = 1; k <= o.Depth && lanes.Any(l => l.Open.Count > 0); k++)
+            {
+                if (o.TimeBudget is { } budget && clock.Elapsed > budget)
+                {
+                    break;
+                }
+
+                var depthStart = clock.Elapsed;
+                var built = TimeSpan.Zero;
+                var slowest = TimeSpan.Zero;
+                bool complete = true;
+                var found = ImmutableArray.CreateBuilder<string>();
+                foreach (var lane in lanes.Where(l => l.Open.Count > 0))
+                {
+                    var b = clock.Elapsed;
+                    lane.Solver.Assert(lane.Path.Extend());
+                    built += clock.Elapsed - b;
+                    complete &= CheckDepth(model, scopeName, o, lane, m, terms, k, solverName, clock, outcomes, found, ref slowest);
+                }
+
+                if (complete)
+                {
+                    reached = k;
+                }
+
+                var p = new DepthProgress(k, built, slowest, clock.Elapsed - depthStart, clock.Elapsed, found.ToImmutable());
+                depths.Add(p);
+                o.Progress?.Invoke(p);
+            }
+
+            foreach (string id in lanes.SelectMany(l => l.Open))
+            {
+                outcomes[id] = unencoded.IsEmpty
+                    ? new InvariantOutcome(id, BmcVerdict.HoldsToDepth, reached, null, "", clock.Elapsed)
+                    : new InvariantOutcome(id, BmcVerdict.Inconclusive, reached, null, $"inconclusive for unencoded operations: {string.Join(", ", unencoded.Select(OpText.Name))}", clock.Elapsed);
+            }
+
+            return new BmcResult(model.Name, scopeName, solverName, reached, ops.Length, unencoded,
+                [.. InvariantIds.All.Select(id => Merge(id, outcomes))], depths.ToImmutable());
+        }
+        finally
+        {
+            foreach (var lane in lanes)
+            {
+                lane.Solver.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The outcome of an invariant from the outcomes of its parts (INV-TLB-COH is checked as two halves).</summary>
+    private static InvariantOutcome Merge(string id, Dictionary<string, InvariantOutcome> outcomes)
+    {
+        if (outcomes.TryGetValue(id, out var whole))
+        {
+            return whole;
+        }
+
+        var parts = outcomes.Where(kv => SymModel.WholeInvariant(kv.Key) == id).Select(kv => kv.Value with { Id = id }).ToList();
+        return parts.Where(p => p.Verdict == BmcVerdict.EncodingBug).Concat(parts.Where(p => p.Verdict == BmcVerdict.Violated).OrderBy(p => p.Depth).ThenBy(p => p.Elapsed))
+            .Concat(parts.Where(p => p.Verdict == BmcVerdict.Inconclusive).OrderBy(p => p.Depth))
+            .Concat(parts.OrderBy(p => p.Depth)).First();
+    }
+
+    /// <summary>One solver with its path and the invariants it still has to check.</summary>
+    private sealed record Lane(Unrolling Path, Z3Solver Solver, List<string> Open);
+
+    /// <summary>Queries one depth of one lane until every open invariant holds there or is decided; false when a query gave no answer.</summary>
+    private static bool CheckDepth(ModelFile model, string scopeName, BmcOptions o, Lane lane, SymModel m, Terms terms, int k, string solverName,
+        Stopwatch clock, Dictionary<string, InvariantOutcome> outcomes, ImmutableArray<string>.Builder found, ref TimeSpan slowest)
+    {
+        var (path, solver, open) = (lane.Path, lane.Solver, lane.Open);
+        for (int round = 1; open.Count > 0; round++)
+        {
+            var holds = open.ToDictionary(id => id, id => m.Invariant(path.States[k], id));
+            var bad = terms.Or(holds.Values.Select(h => !h));
+            if (bad.IsFalse)
+            {
+                return true;
+            }
+
+            solver.Push();
+            solver.Assert(bad);
+            var q = Stopwatch.StartNew();
+            string label = open.Count == 1 ? open[0].Replace("/", "-", StringComparison.Ordinal) : $"any{round}";
+            var (result, choices) = Ask(solver, path, o, model.Name, scopeName, k, label);
+            q.Stop();
+            slowest = q.Elapsed > slowest ? q.Elapsed : slowest;
+            if (result is SolverResult.UnsatResult)
+            {
+                solver.Pop();
+                return true;
+            }
+
+            if (result is SolverResult.SatResult)
+            {
+                var violated = choices is null
+                    ? holds.Where(h => !solver.EvalBool(h.Value)).Select(h => h.Key).ToList()
+                    : ViolatedOnReference(model, scopeName, path, choices, k, open);
+                if (violated.Count == 0)
+                {
+                    violated = [open[0]];
+                }
+
+                foreach (string id in violated)
+                {
+                    outcomes[id] = Found(model, scopeName, path, solver, choices, k, SymModel.WholeInvariant(id), solverName, clock.Elapsed) with { Id = id };
+                    open.Remove(id);
+                    found.Add($"{id} {outcomes[id].Verdict}");
+                }
+
+                solver.Pop();
+                continue;
+            }
+
+            foreach (string id in open)
+            {
+                outcomes[id] = new InvariantOutcome(id, BmcVerdict.Inconclusive, k - 1, null, $"depth {k}: {result}", clock.Elapsed);
+                found.Add($"{id} {result}");
+            }
+
+            open.Clear();
+            solver.Pop();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>For an external solver's path (no Z3 model): the open invariants the path violates on the reference.</summary>
+    private static List<string> ViolatedOnReference(ModelFile model, string scope, Unrolling path, int[] choices, int k, List<string> open)
+    {
+        var reference = ReferenceModel.For(model, scope);
+        var checker = new Reference.Invariants.InvariantChecker(reference);
+        var st = reference.Initial();
+        for (int i = 1; i <= k; i++)
+        {
+            if (choices[i] < 0 || choices[i] >= path.Ops.Length)
+            {
+                return [];
+            }
+
+            st = reference.Apply(st, path.Ops[choices[i]]).Next;
+        }
+
+        return [.. open.Where(id => checker.Check(st, SymModel.WholeInvariant(id)).Any())];
+    }
+
+    private static (SolverResult Result, int[]? Choices) Ask(Z3Solver solver, Unrolling path, BmcOptions o, string model, string scope, int k, string id)
+    {
+        string? smt2 = null;
+        if (o.Smt2Out is not null)
+        {
+            Directory.CreateDirectory(o.Smt2Out);
+            smt2 = solver.ToSmt2();
+            File.WriteAllText(Path.Combine(o.Smt2Out, string.Create(CultureInfo.InvariantCulture, $"{model}-{scope}-bmc-d{k:D2}-{id}.smt2")), smt2);
+        }
+
+        if (o.Solver == SolverKind.Z3)
+        {
+            return (solver.Check(o.QueryTimeout), null);
+        }
+
+        var names = Enumerable.Range(1, k).Select(i => "op" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var (r, values) = ExternalSolver.Check("cvc5", smt2 ?? solver.ToSmt2(), o.QueryTimeout, names);
+        if (r is not SolverResult.SatResult)
+        {
+            return (r, null);
+        }
+
+        var choices = new int[k + 1];
+        for (int i = 1; i <= k; i++)
+        {
+            if (!values.TryGetValue(names[i - 1], out choices[i]))
+            {
+                return (SolverResult.Unknown($"cvc5 gave no value for {names[i - 1]}"), null);
+            }
+        }
+
+        return (r, choices);
+    }
+
+    private static InvariantOutcome Found(ModelFile model, string scope, Unrolling path, Z3Solver solver, int[]? choices, int k, string id, string solverName, TimeSpan elapsed)
+    {
+        var ops = new List<Op>();
+        for (int i = 1; i <= k; i++)
+        {
+            int c = choices?[i] ?? solver.EvalInt(path.Choices[i]);
+            if (c < 0 || c >= path.Ops.Length)
+            {
+                return new InvariantOutcome(id, BmcVerdict.EncodingBug, k, null, $"step {i} chose operation {c}, outside 0..{path.Ops.Length - 1}", elapsed);
+            }
+
+            ops.Add(path.Ops[c]);
+        }
+
+        var states = choices is null ? Enumerable.Range(0, k + 1).Select(i => StateReader.Read(solver, path.M, path.States[i], path.WithCaches)).ToList() : null;
+        var meta = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
+        {
+            ["tool"] = "iommuverify-0.1.0",
+            ["checker"] = "bmc",
+            ["strategy"] = "incremental",
+            ["bound"] = k.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = "none",
+            ["solver"] = solverName.Replace(' ', '-'),
+        });
+        var (trace, bug) = Counterexamples.Replay(model, scope, ops, id, meta, states);
+        return trace is null
+            ? new InvariantOutcome(id, BmcVerdict.EncodingBug, k, null, bug ?? "", elapsed)
+            : new InvariantOutcome(id, BmcVerdict.Violated, k, trace, "", elapsed);
+    }
+}
