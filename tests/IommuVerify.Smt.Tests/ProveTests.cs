@@ -38,7 +38,7 @@ public sealed class ProveTests
             text = text.Replace($"\"{id}\": \"holds\"", $"\"{id}\": \"violated\"", StringComparison.Ordinal);
         }
 
-        var r = InductionChecker.Run(ModelLoader.Parse(Models.PathOf("intel-vtd"), text), "small", new InductionOptions(1, TimeSpan.FromSeconds(30)));
+        var r = InductionChecker.Run(ModelLoader.Parse(Models.PathOf("intel-vtd"), text), "conformance", new InductionOptions(1, TimeSpan.FromSeconds(30)));
         var o = r.Outcomes.Single(x => x.Id == InvariantIds.SvaRid);
         Assert.Equal(ProofVerdict.NotInductive, o.Verdict);
         Assert.StartsWith("sva_bind", Assert.IsType<Cti>(o.Cti).Operation, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class ProveTests
     [Fact]
     public void NonInductiveInvariantShowsCounterexampleToInduction()
     {
-        var r = InductionChecker.Run(Models.Load("intel-vtd"), "small", new InductionOptions(1, TimeSpan.FromSeconds(30)));
+        var r = InductionChecker.Run(Models.Load("intel-vtd"), "conformance", new InductionOptions(1, TimeSpan.FromSeconds(30)));
         var tlb = r.Outcomes.Single(o => o.Id == InvariantIds.TlbCoh);
         Assert.Equal(ProofVerdict.NotInductive, tlb.Verdict);
         var cti = Assert.IsType<Cti>(tlb.Cti);

@@ -80,7 +80,7 @@ public sealed partial class SymModel
     private Expr GroupHasPasids(SymState s, int g) =>
         T.Or(Enumerable.Range(1, L.PasidRow - 1).Select(p => s.PasidDomain[L.GroupPasid(g, p)].Ge(0)));
 
-    /// <summary>RID-ATTACH-1..6 and RID-REPLACE-1..2.</summary>
+    /// <summary>RID-ATTACH-1..6 and RID-REPLACE-1..3 (an SVA domain the RID leaves may be freed: SVA-UNBIND-4).</summary>
     private SymState AttachRidOp(SymState s, int dev, int target, bool replace)
     {
         int g = GroupOf(dev);
@@ -93,6 +93,7 @@ public sealed partial class SymModel
         }
         else
         {
+            ok &= current.Ne(DomainRef.Blocked.Value); // RID-REPLACE-3: nothing attached to replace
             ok &= current.Ne(target); // RID-REPLACE-1: same domain, nothing changes
         }
 
@@ -105,7 +106,23 @@ public sealed partial class SymModel
         var n = s.Copy();
         n.RidDomain[g] = T.Int(target); // RID-ATTACH-6, RID-REPLACE-2
         n = FlushChangedContexts(n, s, g);
+        n = ReleaseUnusedSva(n, current); // SVA-UNBIND-4
         return Guard(ok, n, s);
+    }
+
+    /// <summary>Frees the SVA domain in <paramref name="slot"/> when it has no users and sits on no RID (SVA-UNBIND-3, SVA-UNBIND-4).</summary>
+    private SymState ReleaseUnusedSva(SymState n, Expr slot)
+    {
+        var r = n;
+        for (int i = L.Slots - 1; i >= 0; i--)
+        {
+            int slotIndex = i;
+            Expr onRid = T.Or(Enumerable.Range(0, L.Groups).Select(g => n.RidDomain[g].Eq(slotIndex)));
+            Expr release = slot.Eq(i) & n.DomKind[i].Eq((int)DomainKind.Sva) & !n.DomUsers[i].Gt(0) & !onRid;
+            r = SymState.Ite(T, release, ClearSlot(n, i), r);
+        }
+
+        return r;
     }
 
     /// <summary>RID-DETACH-1..2.</summary>
@@ -115,6 +132,7 @@ public sealed partial class SymModel
         var n = s.Copy();
         n.RidDomain[g] = T.Int(DomainRef.Blocked.Value);
         n = FlushChangedContexts(n, s, g);
+        n = ReleaseUnusedSva(n, s.RidDomain[g]); // SVA-UNBIND-4
         return Guard(s.RidDomain[g].Ne(DomainRef.Blocked.Value), n, s); // RID-DETACH-1 when already blocked
     }
 }

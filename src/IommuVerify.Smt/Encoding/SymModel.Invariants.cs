@@ -178,7 +178,9 @@ public sealed partial class SymModel
         for (int d = 0; d < L.Slots; d++)
         {
             ok.Add(!(s.DomKind[d].Eq((int)DomainKind.Nested) & Kind(s, s.DomParent[d], DomainKind.Free)));
-            ok.Add(!(s.DomKind[d].Eq((int)DomainKind.Sva) & !s.DomUsers[d].Gt(0)));
+            int slot = d;
+            Expr onRid = T.Or(Enumerable.Range(0, L.Groups).Select(g => s.RidDomain[g].Eq(slot)));
+            ok.Add(!(s.DomKind[d].Eq((int)DomainKind.Sva) & !s.DomUsers[d].Gt(0) & !onRid));
         }
 
         return T.And(ok);

@@ -76,7 +76,7 @@ public sealed partial class SymModel
         return SymState.Ite(T, s.SvaUsers[h].Gt(0), again, result);
     }
 
-    /// <summary>SVA-UNBIND-1..3.</summary>
+    /// <summary>SVA-UNBIND-1..3, 5.</summary>
     private SymState SvaUnbindOp(SymState s, SvaUnbind op)
     {
         int h = L.DevMm(op.Dev, op.Mm);
@@ -95,8 +95,7 @@ public sealed partial class SymModel
             {
                 var dec = d.Copy();
                 dec.DomUsers[i] = d.DomUsers[i] - 1;
-                var cleared = SymState.Ite(T, dec.DomUsers[i].Eq(0), ClearSlot(dec, i), dec);
-                r = SymState.Ite(T, slot.Eq(i), cleared, r);
+                r = SymState.Ite(T, slot.Eq(i), ReleaseUnusedSva(dec, T.Int(i)), r); // SVA-UNBIND-3 or SVA-UNBIND-5
             }
 
             return r;

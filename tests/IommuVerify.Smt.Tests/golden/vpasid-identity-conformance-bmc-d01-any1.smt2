@@ -1,5 +1,6 @@
 (set-logic ALL)
 (declare-fun op1 () (_ BitVec 16))
+(declare-fun s1_vpasid_table_3 () (_ BitVec 16))
 (declare-fun s1_vpasid_table_2 () (_ BitVec 16))
 (declare-fun s1_vpasid_table_1 () (_ BitVec 16))
 (declare-fun s1_vpasid_table_0 () (_ BitVec 16))
@@ -50,7 +51,7 @@
                 #x0001
                 (ite (= op1 #x0018) #x0001 (ite (= op1 #x001a) #x0064 #x0000)))))
   (and (not (bvslt op1 #x0000))
-       (bvslt op1 #x0026)
+       (bvslt op1 #x002c)
        (= s1_dom_kind_0 (ite (= op1 #x0000) #x0001 a!1))
        (= s1_dom_kind_1 #x0000)
        (= s1_dom_flags_0 (ite (= op1 #x0001) #x0001 #x0000))
@@ -87,10 +88,11 @@
        (= s1_pasid_owner_0 #x0000)
        (= s1_pasid_owner_1 a!4)
        (= s1_pasid_owner_2 (ite (= op1 #x0020) #x0064 #x0000))
-       (= s1_pasid_owner_3 #x0000)
+       (= s1_pasid_owner_3 (ite (= op1 #x0026) #x0064 #x0000))
        (= s1_vpasid_table_0 #x0000)
        (= s1_vpasid_table_1 (ite (= op1 #x001a) #x0001 #x0000))
-       (= s1_vpasid_table_2 (ite (= op1 #x0020) #x0002 #x0000)))))
+       (= s1_vpasid_table_2 (ite (= op1 #x0020) #x0002 #x0000))
+       (= s1_vpasid_table_3 (ite (= op1 #x0026) #x0003 #x0000)))))
 (assert (let ((a!1 (not (ite (= s1_rid_domain_0 #x0000)
                      (= s1_dom_kind_0 #x0002)
                      (ite (= s1_rid_domain_0 #x0001)
@@ -155,70 +157,83 @@
                       (ite (= s1_vpasid_table_2 #x0003) s1_pasid_owner_3 #xfc19))))
       (a!27 (not (and (not (= s1_vpasid_table_2 #x0000))
                       (not (= s1_vpasid_table_2 #x0002)))))
-      (a!28 (ite (= s1_mm_pasid_0 #x0001)
+      (a!28 (not (and (not (= s1_vpasid_table_3 #x0000))
+                      (= s1_vpasid_table_3 s1_vpasid_table_1))))
+      (a!29 (not (and (not (= s1_vpasid_table_3 #x0000))
+                      (= s1_vpasid_table_3 s1_vpasid_table_2))))
+      (a!30 (ite (= s1_vpasid_table_3 #x0001)
+                 s1_pasid_owner_1
+                 (ite (= s1_vpasid_table_3 #x0002)
+                      s1_pasid_owner_2
+                      (ite (= s1_vpasid_table_3 #x0003) s1_pasid_owner_3 #xfc19))))
+      (a!33 (not (and (not (= s1_vpasid_table_3 #x0000))
+                      (not (= s1_vpasid_table_3 #x0003)))))
+      (a!34 (ite (= s1_mm_pasid_0 #x0001)
                  s1_pasid_owner_1
                  (ite (= s1_mm_pasid_0 #x0002)
                       s1_pasid_owner_2
                       (ite (= s1_mm_pasid_0 #x0003) s1_pasid_owner_3 #xfc19))))
-      (a!31 (not (and (not (= s1_guest_pasid_1 #x0000))
+      (a!37 (not (and (not (= s1_guest_pasid_1 #x0000))
                       (not (= s1_guest_pasid_1 #x0001)))))
-      (a!32 (not (and (not (= s1_guest_pasid_2 #x0000))
+      (a!38 (not (and (not (= s1_guest_pasid_2 #x0000))
                       (not (= s1_guest_pasid_2 #x0002)))))
-      (a!33 (not (and (not (= s1_guest_pasid_3 #x0000))
+      (a!39 (not (and (not (= s1_guest_pasid_3 #x0000))
                       (not (= s1_guest_pasid_3 #x0003)))))
-      (a!34 (not (and (not (= s1_guest_pasid_5 #x0000))
+      (a!40 (not (and (not (= s1_guest_pasid_5 #x0000))
                       (not (= s1_guest_pasid_5 #x0001)))))
-      (a!35 (not (and (not (= s1_guest_pasid_6 #x0000))
+      (a!41 (not (and (not (= s1_guest_pasid_6 #x0000))
                       (not (= s1_guest_pasid_6 #x0002)))))
-      (a!36 (not (and (not (= s1_guest_pasid_7 #x0000))
+      (a!42 (not (and (not (= s1_guest_pasid_7 #x0000))
                       (not (= s1_guest_pasid_7 #x0003)))))
-      (a!37 (not (ite (= s1_rid_domain_0 #x0000)
+      (a!43 (not (ite (= s1_rid_domain_0 #x0000)
                       (= s1_dom_kind_0 #x0000)
                       (ite (= s1_rid_domain_0 #x0001)
                            (= s1_dom_kind_1 #x0000)
                            false))))
-      (a!38 (not (ite (= s1_rid_domain_1 #x0000)
+      (a!44 (not (ite (= s1_rid_domain_1 #x0000)
                       (= s1_dom_kind_0 #x0000)
                       (ite (= s1_rid_domain_1 #x0001)
                            (= s1_dom_kind_1 #x0000)
                            false))))
-      (a!39 (and (= s1_dom_kind_0 #x0003)
+      (a!45 (and (= s1_dom_kind_0 #x0003)
                  (ite (= s1_dom_parent_0 #x0000)
                       (= s1_dom_kind_0 #x0000)
                       (ite (= s1_dom_parent_0 #x0001)
                            (= s1_dom_kind_1 #x0000)
                            false))))
-      (a!40 (not (and (= s1_dom_kind_0 #x0002)
-                      (not (bvslt #x0000 s1_dom_users_0)))))
-      (a!41 (and (= s1_dom_kind_1 #x0003)
+      (a!46 (and (= s1_dom_kind_0 #x0002)
+                 (not (bvslt #x0000 s1_dom_users_0))
+                 (not (or (= s1_rid_domain_0 #x0000) (= s1_rid_domain_1 #x0000)))))
+      (a!47 (and (= s1_dom_kind_1 #x0003)
                  (ite (= s1_dom_parent_1 #x0000)
                       (= s1_dom_kind_0 #x0000)
                       (ite (= s1_dom_parent_1 #x0001)
                            (= s1_dom_kind_1 #x0000)
                            false))))
-      (a!42 (not (and (= s1_dom_kind_1 #x0002)
-                      (not (bvslt #x0000 s1_dom_users_1)))))
-      (a!43 (ite (= s1_mm_pasid_0 #x0001)
+      (a!48 (and (= s1_dom_kind_1 #x0002)
+                 (not (bvslt #x0000 s1_dom_users_1))
+                 (not (or (= s1_rid_domain_0 #x0001) (= s1_rid_domain_1 #x0001)))))
+      (a!49 (ite (= s1_mm_pasid_0 #x0001)
                  s1_pasid_domain_1
                  (ite (= s1_mm_pasid_0 #x0002)
                       s1_pasid_domain_2
                       (ite (= s1_mm_pasid_0 #x0003) s1_pasid_domain_3 #xffff))))
-      (a!47 (ite (= s1_mm_pasid_0 #x0001)
+      (a!53 (ite (= s1_mm_pasid_0 #x0001)
                  s1_pasid_domain_5
                  (ite (= s1_mm_pasid_0 #x0002)
                       s1_pasid_domain_6
                       (ite (= s1_mm_pasid_0 #x0003) s1_pasid_domain_7 #xffff))))
-      (a!51 (ite (= s1_rid_domain_0 #x0000)
+      (a!57 (ite (= s1_rid_domain_0 #x0000)
                  (ite (= s1_dom_kind_0 #x0002) #x3c00 #x0100)
                  (ite (= s1_rid_domain_0 #x0001)
                       (ite (= s1_dom_kind_1 #x0002) #x3c00 #x0200)
                       #xffff)))
-      (a!52 (ite (= s1_pasid_domain_1 #x0000)
+      (a!58 (ite (= s1_pasid_domain_1 #x0000)
                  (ite (= s1_dom_kind_0 #x0002) #x3c01 #x0101)
                  (ite (= s1_pasid_domain_1 #x0001)
                       (ite (= s1_dom_kind_1 #x0002) #x3c01 #x0201)
                       #xffff)))
-      (a!53 (ite (= s1_rid_domain_0 #x0000)
+      (a!59 (ite (= s1_rid_domain_0 #x0000)
                  (ite (= s1_dom_kind_0 #x0002)
                       (bvadd s1_dom_mm_0 #x03e8)
                       #x0000)
@@ -227,58 +242,58 @@
                            (bvadd s1_dom_mm_1 #x03e8)
                            #x0001)
                       (ite (= s1_rid_domain_0 #xfffe) #xfffe #xffff))))
-      (a!54 (= (ite (not (bvslt s1_pasid_domain_1 #x0000))
+      (a!60 (= (ite (not (bvslt s1_pasid_domain_1 #x0000))
                     s1_pasid_domain_1
                     #xfffd)
                #x0000))
-      (a!55 (= (ite (not (bvslt s1_pasid_domain_1 #x0000))
+      (a!61 (= (ite (not (bvslt s1_pasid_domain_1 #x0000))
                     s1_pasid_domain_1
                     #xfffd)
                #x0001))
-      (a!56 (= (ite (not (bvslt s1_pasid_domain_1 #x0000))
+      (a!62 (= (ite (not (bvslt s1_pasid_domain_1 #x0000))
                     s1_pasid_domain_1
                     #xfffd)
                #xfffe))
-      (a!59 (ite (= s1_pasid_domain_2 #x0000)
+      (a!65 (ite (= s1_pasid_domain_2 #x0000)
                  (ite (= s1_dom_kind_0 #x0002) #x3c02 #x0102)
                  (ite (= s1_pasid_domain_2 #x0001)
                       (ite (= s1_dom_kind_1 #x0002) #x3c02 #x0202)
                       #xffff)))
-      (a!60 (= (ite (not (bvslt s1_pasid_domain_2 #x0000))
+      (a!66 (= (ite (not (bvslt s1_pasid_domain_2 #x0000))
                     s1_pasid_domain_2
                     #xfffd)
                #x0000))
-      (a!61 (= (ite (not (bvslt s1_pasid_domain_2 #x0000))
+      (a!67 (= (ite (not (bvslt s1_pasid_domain_2 #x0000))
                     s1_pasid_domain_2
                     #xfffd)
                #x0001))
-      (a!62 (= (ite (not (bvslt s1_pasid_domain_2 #x0000))
+      (a!68 (= (ite (not (bvslt s1_pasid_domain_2 #x0000))
                     s1_pasid_domain_2
                     #xfffd)
                #xfffe))
-      (a!65 (ite (= s1_pasid_domain_3 #x0000)
+      (a!71 (ite (= s1_pasid_domain_3 #x0000)
                  (ite (= s1_dom_kind_0 #x0002) #x3c03 #x0103)
                  (ite (= s1_pasid_domain_3 #x0001)
                       (ite (= s1_dom_kind_1 #x0002) #x3c03 #x0203)
                       #xffff)))
-      (a!66 (= (ite (not (bvslt s1_pasid_domain_3 #x0000))
+      (a!72 (= (ite (not (bvslt s1_pasid_domain_3 #x0000))
                     s1_pasid_domain_3
                     #xfffd)
                #x0000))
-      (a!67 (= (ite (not (bvslt s1_pasid_domain_3 #x0000))
+      (a!73 (= (ite (not (bvslt s1_pasid_domain_3 #x0000))
                     s1_pasid_domain_3
                     #xfffd)
                #x0001))
-      (a!68 (= (ite (not (bvslt s1_pasid_domain_3 #x0000))
+      (a!74 (= (ite (not (bvslt s1_pasid_domain_3 #x0000))
                     s1_pasid_domain_3
                     #xfffd)
                #xfffe))
-      (a!71 (ite (= s1_rid_domain_1 #x0000)
+      (a!77 (ite (= s1_rid_domain_1 #x0000)
                  (ite (= s1_dom_kind_0 #x0002) #x3c00 #x0100)
                  (ite (= s1_rid_domain_1 #x0001)
                       (ite (= s1_dom_kind_1 #x0002) #x3c00 #x0200)
                       #xffff)))
-      (a!72 (ite (= s1_rid_domain_1 #x0000)
+      (a!78 (ite (= s1_rid_domain_1 #x0000)
                  (ite (= s1_dom_kind_0 #x0002)
                       (bvadd s1_dom_mm_0 #x03e8)
                       #x0000)
@@ -287,54 +302,54 @@
                            (bvadd s1_dom_mm_1 #x03e8)
                            #x0001)
                       (ite (= s1_rid_domain_1 #xfffe) #xfffe #xffff))))
-      (a!74 (ite (= s1_pasid_domain_5 #x0000)
+      (a!80 (ite (= s1_pasid_domain_5 #x0000)
                  (ite (= s1_dom_kind_0 #x0002) #x3c01 #x0101)
                  (ite (= s1_pasid_domain_5 #x0001)
                       (ite (= s1_dom_kind_1 #x0002) #x3c01 #x0201)
                       #xffff)))
-      (a!75 (= (ite (not (bvslt s1_pasid_domain_5 #x0000))
+      (a!81 (= (ite (not (bvslt s1_pasid_domain_5 #x0000))
                     s1_pasid_domain_5
                     #xfffd)
                #x0000))
-      (a!76 (= (ite (not (bvslt s1_pasid_domain_5 #x0000))
+      (a!82 (= (ite (not (bvslt s1_pasid_domain_5 #x0000))
                     s1_pasid_domain_5
                     #xfffd)
                #x0001))
-      (a!77 (= (ite (not (bvslt s1_pasid_domain_5 #x0000))
+      (a!83 (= (ite (not (bvslt s1_pasid_domain_5 #x0000))
                     s1_pasid_domain_5
                     #xfffd)
                #xfffe))
-      (a!80 (ite (= s1_pasid_domain_6 #x0000)
+      (a!86 (ite (= s1_pasid_domain_6 #x0000)
                  (ite (= s1_dom_kind_0 #x0002) #x3c02 #x0102)
                  (ite (= s1_pasid_domain_6 #x0001)
                       (ite (= s1_dom_kind_1 #x0002) #x3c02 #x0202)
                       #xffff)))
-      (a!81 (= (ite (not (bvslt s1_pasid_domain_6 #x0000))
+      (a!87 (= (ite (not (bvslt s1_pasid_domain_6 #x0000))
                     s1_pasid_domain_6
                     #xfffd)
                #x0000))
-      (a!82 (= (ite (not (bvslt s1_pasid_domain_6 #x0000))
+      (a!88 (= (ite (not (bvslt s1_pasid_domain_6 #x0000))
                     s1_pasid_domain_6
                     #xfffd)
                #x0001))
-      (a!83 (= (ite (not (bvslt s1_pasid_domain_6 #x0000))
+      (a!89 (= (ite (not (bvslt s1_pasid_domain_6 #x0000))
                     s1_pasid_domain_6
                     #xfffd)
                #xfffe))
-      (a!86 (ite (= s1_pasid_domain_7 #x0000)
+      (a!92 (ite (= s1_pasid_domain_7 #x0000)
                  (ite (= s1_dom_kind_0 #x0002) #x3c03 #x0103)
                  (ite (= s1_pasid_domain_7 #x0001)
                       (ite (= s1_dom_kind_1 #x0002) #x3c03 #x0203)
                       #xffff)))
-      (a!87 (= (ite (not (bvslt s1_pasid_domain_7 #x0000))
+      (a!93 (= (ite (not (bvslt s1_pasid_domain_7 #x0000))
                     s1_pasid_domain_7
                     #xfffd)
                #x0000))
-      (a!88 (= (ite (not (bvslt s1_pasid_domain_7 #x0000))
+      (a!94 (= (ite (not (bvslt s1_pasid_domain_7 #x0000))
                     s1_pasid_domain_7
                     #xfffd)
                #x0001))
-      (a!89 (= (ite (not (bvslt s1_pasid_domain_7 #x0000))
+      (a!95 (= (ite (not (bvslt s1_pasid_domain_7 #x0000))
                     s1_pasid_domain_7
                     #xfffd)
                #xfffe)))
@@ -380,22 +395,15 @@
                     #x0064)))
       (a!25 (not (= (ite (= s1_vpasid_table_2 #x0000) s1_pasid_owner_0 a!24)
                     #x0064)))
-      (a!29 (not (= (ite (= s1_mm_pasid_0 #x0000) s1_pasid_owner_0 a!28) #x0001)))
-      (a!44 (ite (= s1_mm_pasid_0 #x0000)
+      (a!31 (not (= (ite (= s1_vpasid_table_3 #x0000) s1_pasid_owner_0 a!30)
+                    #x0064)))
+      (a!35 (not (= (ite (= s1_mm_pasid_0 #x0000) s1_pasid_owner_0 a!34) #x0001)))
+      (a!50 (ite (= s1_mm_pasid_0 #x0000)
                  #xffff
-                 (ite (= s1_mm_pasid_0 #x0000) s1_pasid_domain_0 a!43)))
-      (a!48 (ite (= s1_mm_pasid_0 #x0000)
+                 (ite (= s1_mm_pasid_0 #x0000) s1_pasid_domain_0 a!49)))
+      (a!54 (ite (= s1_mm_pasid_0 #x0000)
                  #xffff
-                 (ite (= s1_mm_pasid_0 #x0000) s1_pasid_domain_4 a!47)))
-      (a!57 (ite a!54
-                 (ite (= s1_dom_kind_0 #x0002)
-                      (bvadd s1_dom_mm_0 #x03e8)
-                      #x0000)
-                 (ite a!55
-                      (ite (= s1_dom_kind_1 #x0002)
-                           (bvadd s1_dom_mm_1 #x03e8)
-                           #x0001)
-                      (ite a!56 #xfffe #xffff))))
+                 (ite (= s1_mm_pasid_0 #x0000) s1_pasid_domain_4 a!53)))
       (a!63 (ite a!60
                  (ite (= s1_dom_kind_0 #x0002)
                       (bvadd s1_dom_mm_0 #x03e8)
@@ -414,16 +422,16 @@
                            (bvadd s1_dom_mm_1 #x03e8)
                            #x0001)
                       (ite a!68 #xfffe #xffff))))
-      (a!73 (not (and (not (= a!51 #xffff)) (= a!51 a!71) (not (= a!53 a!72)))))
-      (a!78 (ite a!75
+      (a!75 (ite a!72
                  (ite (= s1_dom_kind_0 #x0002)
                       (bvadd s1_dom_mm_0 #x03e8)
                       #x0000)
-                 (ite a!76
+                 (ite a!73
                       (ite (= s1_dom_kind_1 #x0002)
                            (bvadd s1_dom_mm_1 #x03e8)
                            #x0001)
-                      (ite a!77 #xfffe #xffff))))
+                      (ite a!74 #xfffe #xffff))))
+      (a!79 (not (and (not (= a!57 #xffff)) (= a!57 a!77) (not (= a!59 a!78)))))
       (a!84 (ite a!81
                  (ite (= s1_dom_kind_0 #x0002)
                       (bvadd s1_dom_mm_0 #x03e8)
@@ -441,53 +449,63 @@
                       (ite (= s1_dom_kind_1 #x0002)
                            (bvadd s1_dom_mm_1 #x03e8)
                            #x0001)
-                      (ite a!89 #xfffe #xffff)))))
+                      (ite a!89 #xfffe #xffff))))
+      (a!96 (ite a!93
+                 (ite (= s1_dom_kind_0 #x0002)
+                      (bvadd s1_dom_mm_0 #x03e8)
+                      #x0000)
+                 (ite a!94
+                      (ite (= s1_dom_kind_1 #x0002)
+                           (bvadd s1_dom_mm_1 #x03e8)
+                           #x0001)
+                      (ite a!95 #xfffe #xffff)))))
 (let ((a!21 (not (and (not (= s1_vpasid_table_1 #x0000)) a!20)))
       (a!26 (not (and (not (= s1_vpasid_table_2 #x0000)) a!25)))
-      (a!30 (not (and (not (= s1_mm_pasid_0 #x0000)) a!29)))
-      (a!45 (and (not (bvslt a!44 #x0000))
-                 (ite (= a!44 #x0000)
+      (a!32 (not (and (not (= s1_vpasid_table_3 #x0000)) a!31)))
+      (a!36 (not (and (not (= s1_mm_pasid_0 #x0000)) a!35)))
+      (a!51 (and (not (bvslt a!50 #x0000))
+                 (ite (= a!50 #x0000)
                       (= s1_dom_kind_0 #x0002)
-                      (ite (= a!44 #x0001) (= s1_dom_kind_1 #x0002) false))
-                 (ite (= a!44 #x0000)
+                      (ite (= a!50 #x0001) (= s1_dom_kind_1 #x0002) false))
+                 (ite (= a!50 #x0000)
                       (= s1_dom_mm_0 #x0000)
-                      (ite (= a!44 #x0001) (= s1_dom_mm_1 #x0000) false))))
-      (a!49 (and (not (bvslt a!48 #x0000))
-                 (ite (= a!48 #x0000)
+                      (ite (= a!50 #x0001) (= s1_dom_mm_1 #x0000) false))))
+      (a!55 (and (not (bvslt a!54 #x0000))
+                 (ite (= a!54 #x0000)
                       (= s1_dom_kind_0 #x0002)
-                      (ite (= a!48 #x0001) (= s1_dom_kind_1 #x0002) false))
-                 (ite (= a!48 #x0000)
+                      (ite (= a!54 #x0001) (= s1_dom_kind_1 #x0002) false))
+                 (ite (= a!54 #x0000)
                       (= s1_dom_mm_0 #x0000)
-                      (ite (= a!48 #x0001) (= s1_dom_mm_1 #x0000) false))))
-      (a!58 (not (and (not (= a!51 #xffff)) (= a!51 a!52) (not (= a!53 a!57)))))
-      (a!64 (not (and (not (= a!51 #xffff)) (= a!51 a!59) (not (= a!53 a!63)))))
-      (a!70 (not (and (not (= a!51 #xffff)) (= a!51 a!65) (not (= a!53 a!69)))))
-      (a!79 (not (and (not (= a!51 #xffff)) (= a!51 a!74) (not (= a!53 a!78)))))
-      (a!85 (not (and (not (= a!51 #xffff)) (= a!51 a!80) (not (= a!53 a!84)))))
-      (a!91 (not (and (not (= a!51 #xffff)) (= a!51 a!86) (not (= a!53 a!90)))))
-      (a!92 (not (and (not (= a!52 #xffff)) (= a!52 a!59) (not (= a!57 a!63)))))
-      (a!93 (not (and (not (= a!52 #xffff)) (= a!52 a!65) (not (= a!57 a!69)))))
-      (a!94 (not (and (not (= a!52 #xffff)) (= a!52 a!71) (not (= a!57 a!72)))))
-      (a!95 (not (and (not (= a!52 #xffff)) (= a!52 a!74) (not (= a!57 a!78)))))
-      (a!96 (not (and (not (= a!52 #xffff)) (= a!52 a!80) (not (= a!57 a!84)))))
-      (a!97 (not (and (not (= a!52 #xffff)) (= a!52 a!86) (not (= a!57 a!90)))))
-      (a!98 (not (and (not (= a!59 #xffff)) (= a!59 a!65) (not (= a!63 a!69)))))
-      (a!99 (not (and (not (= a!59 #xffff)) (= a!59 a!71) (not (= a!63 a!72)))))
-      (a!100 (not (and (not (= a!59 #xffff)) (= a!59 a!74) (not (= a!63 a!78)))))
-      (a!101 (not (and (not (= a!59 #xffff)) (= a!59 a!80) (not (= a!63 a!84)))))
-      (a!102 (not (and (not (= a!59 #xffff)) (= a!59 a!86) (not (= a!63 a!90)))))
-      (a!103 (not (and (not (= a!65 #xffff)) (= a!65 a!71) (not (= a!69 a!72)))))
-      (a!104 (not (and (not (= a!65 #xffff)) (= a!65 a!74) (not (= a!69 a!78)))))
-      (a!105 (not (and (not (= a!65 #xffff)) (= a!65 a!80) (not (= a!69 a!84)))))
-      (a!106 (not (and (not (= a!65 #xffff)) (= a!65 a!86) (not (= a!69 a!90)))))
-      (a!107 (not (and (not (= a!71 #xffff)) (= a!71 a!74) (not (= a!72 a!78)))))
-      (a!108 (not (and (not (= a!71 #xffff)) (= a!71 a!80) (not (= a!72 a!84)))))
-      (a!109 (not (and (not (= a!71 #xffff)) (= a!71 a!86) (not (= a!72 a!90)))))
-      (a!110 (not (and (not (= a!74 #xffff)) (= a!74 a!80) (not (= a!78 a!84)))))
-      (a!111 (not (and (not (= a!74 #xffff)) (= a!74 a!86) (not (= a!78 a!90)))))
-      (a!112 (not (and (not (= a!80 #xffff)) (= a!80 a!86) (not (= a!84 a!90))))))
-(let ((a!46 (or (not (not (= s1_sva_users_0 #x0000))) a!45))
-      (a!50 (or (not (not (= s1_sva_users_1 #x0000))) a!49)))
+                      (ite (= a!54 #x0001) (= s1_dom_mm_1 #x0000) false))))
+      (a!64 (not (and (not (= a!57 #xffff)) (= a!57 a!58) (not (= a!59 a!63)))))
+      (a!70 (not (and (not (= a!57 #xffff)) (= a!57 a!65) (not (= a!59 a!69)))))
+      (a!76 (not (and (not (= a!57 #xffff)) (= a!57 a!71) (not (= a!59 a!75)))))
+      (a!85 (not (and (not (= a!57 #xffff)) (= a!57 a!80) (not (= a!59 a!84)))))
+      (a!91 (not (and (not (= a!57 #xffff)) (= a!57 a!86) (not (= a!59 a!90)))))
+      (a!97 (not (and (not (= a!57 #xffff)) (= a!57 a!92) (not (= a!59 a!96)))))
+      (a!98 (not (and (not (= a!58 #xffff)) (= a!58 a!65) (not (= a!63 a!69)))))
+      (a!99 (not (and (not (= a!58 #xffff)) (= a!58 a!71) (not (= a!63 a!75)))))
+      (a!100 (not (and (not (= a!58 #xffff)) (= a!58 a!77) (not (= a!63 a!78)))))
+      (a!101 (not (and (not (= a!58 #xffff)) (= a!58 a!80) (not (= a!63 a!84)))))
+      (a!102 (not (and (not (= a!58 #xffff)) (= a!58 a!86) (not (= a!63 a!90)))))
+      (a!103 (not (and (not (= a!58 #xffff)) (= a!58 a!92) (not (= a!63 a!96)))))
+      (a!104 (not (and (not (= a!65 #xffff)) (= a!65 a!71) (not (= a!69 a!75)))))
+      (a!105 (not (and (not (= a!65 #xffff)) (= a!65 a!77) (not (= a!69 a!78)))))
+      (a!106 (not (and (not (= a!65 #xffff)) (= a!65 a!80) (not (= a!69 a!84)))))
+      (a!107 (not (and (not (= a!65 #xffff)) (= a!65 a!86) (not (= a!69 a!90)))))
+      (a!108 (not (and (not (= a!65 #xffff)) (= a!65 a!92) (not (= a!69 a!96)))))
+      (a!109 (not (and (not (= a!71 #xffff)) (= a!71 a!77) (not (= a!75 a!78)))))
+      (a!110 (not (and (not (= a!71 #xffff)) (= a!71 a!80) (not (= a!75 a!84)))))
+      (a!111 (not (and (not (= a!71 #xffff)) (= a!71 a!86) (not (= a!75 a!90)))))
+      (a!112 (not (and (not (= a!71 #xffff)) (= a!71 a!92) (not (= a!75 a!96)))))
+      (a!113 (not (and (not (= a!77 #xffff)) (= a!77 a!80) (not (= a!78 a!84)))))
+      (a!114 (not (and (not (= a!77 #xffff)) (= a!77 a!86) (not (= a!78 a!90)))))
+      (a!115 (not (and (not (= a!77 #xffff)) (= a!77 a!92) (not (= a!78 a!96)))))
+      (a!116 (not (and (not (= a!80 #xffff)) (= a!80 a!86) (not (= a!84 a!90)))))
+      (a!117 (not (and (not (= a!80 #xffff)) (= a!80 a!92) (not (= a!84 a!96)))))
+      (a!118 (not (and (not (= a!86 #xffff)) (= a!86 a!92) (not (= a!90 a!96))))))
+(let ((a!52 (or (not (not (= s1_sva_users_0 #x0000))) a!51))
+      (a!56 (or (not (not (= s1_sva_users_1 #x0000))) a!55)))
   (or (not (and a!1 a!2))
       (not (and (not a!4)
                 (not a!6)
@@ -497,32 +515,41 @@
                 (not a!14)
                 (not a!16)
                 (not a!18)))
-      (not (and a!21 a!22 a!23 a!26 a!27 a!30 a!31 a!32 a!33 a!34 a!35 a!36))
-      (not (and a!37
+      (not (and a!21
+                a!22
+                a!23
+                a!26
+                a!27
+                a!28
+                a!29
+                a!32
+                a!33
+                a!36
+                a!37
                 a!38
+                a!39
+                a!40
+                a!41
+                a!42))
+      (not (and a!43
+                a!44
                 a!3
                 a!5
                 a!7
                 a!11
                 a!13
                 a!15
-                (not a!39)
-                a!40
-                (not a!41)
-                a!42))
-      (not (and a!46 a!50))
-      (not (and a!58
-                a!64
+                (not a!45)
+                (not a!46)
+                (not a!47)
+                (not a!48)))
+      (not (and a!52 a!56))
+      (not (and a!64
                 a!70
-                a!73
+                a!76
                 a!79
                 a!85
                 a!91
-                a!92
-                a!93
-                a!94
-                a!95
-                a!96
                 a!97
                 a!98
                 a!99
@@ -538,5 +565,11 @@
                 a!109
                 a!110
                 a!111
-                a!112))))))))
+                a!112
+                a!113
+                a!114
+                a!115
+                a!116
+                a!117
+                a!118))))))))
 (check-sat)
