@@ -63,6 +63,7 @@ public sealed record Coverage(
 /// <param name="SymmetryGroupSize">Group elements fingerprints were canonicalized under (1 = symmetry off).</param>
 /// <param name="Symmetry">The symmetry in words.</param>
 /// <param name="Constrained">Successors dropped by the bind-count state constraint.</param>
+/// <param name="CpuTime">Processor time the process used during the search (all threads).</param>
 public sealed record SearchStats(
     long DistinctStates,
     long Transitions,
@@ -75,10 +76,14 @@ public sealed record SearchStats(
     int Workers,
     int SymmetryGroupSize,
     string Symmetry,
-    long Constrained)
+    long Constrained,
+    TimeSpan CpuTime)
 {
     /// <summary>Transitions per second.</summary>
     public double TransitionsPerSecond => Elapsed.TotalSeconds > 0 ? Transitions / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Transitions per second of processor time (robust when other processes share the cores).</summary>
+    public double TransitionsPerCpuSecond => CpuTime.TotalSeconds > 0 ? Transitions / CpuTime.TotalSeconds : 0;
 
     /// <summary>Seen-set bytes per distinct state.</summary>
     public double BytesPerState => DistinctStates > 0 ? (double)SeenSetBytes / DistinctStates : 0;

@@ -175,8 +175,10 @@ public sealed class Search
         using var timer = Options.OnProgress is { } report
             ? new Timer(_ => report(Sample()), null, Options.ProgressInterval, Options.ProgressInterval)
             : null;
+        var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         Options.Strategy.Search(this);
         timer?.Dispose();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         Sample();
         var elapsed = _clock.Elapsed;
         if (!Options.Strategy.Exhaustive)
@@ -202,7 +204,7 @@ public sealed class Search
         long n = Seen.Count, m = Interlocked.Read(ref _generated);
         double collision = (double)n * Math.Max(0, m - n) / Math.Pow(2, 64);
         var stats = new SearchStats(n, Interlocked.Read(ref _transitions), m, Depth, elapsed, Seen.Bytes,
-            Interlocked.Read(ref _peakMemory), collision, Workers, Fingerprints.GroupSize, Symmetry.Description, Interlocked.Read(ref _constrained));
+            Interlocked.Read(ref _peakMemory), collision, Workers, Fingerprints.GroupSize, Symmetry.Description, Interlocked.Read(ref _constrained), cpu);
         return new CheckResult(File.Name, File.Path, Model.Scope.Name, Options.Strategy.Describe(), verdict, StopReason,
             results.ToImmutable(), stats, _coverage.ToCoverage(Options.SpecRules));
     }

@@ -93,7 +93,8 @@ public sealed class SymmetryGroup
         }
 
         string mmText = mms > 1 && mms <= MaxPermuted ? $"mms ({mms}!)" : "mms not permuted";
-        return new SymmetryGroup(elements.ToImmutable(), $"{pages}; {mmText}");
+        var all = elements.ToImmutable();
+        return new SymmetryGroup(all, all.Length == 1 ? "trivial for this scope (one IOVA/physical page pairing and one mm)" : $"{pages}; {mmText}");
     }
 
     private static ImmutableArray<int> Identity(int n) => Enumerable.Range(0, n).ToImmutableArray();
