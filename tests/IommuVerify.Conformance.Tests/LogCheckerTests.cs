@@ -15,7 +15,7 @@ public sealed class LogCheckerTests
     [Fact]
     public void A_log_within_the_spec_has_no_findings()
     {
-        var v = LogChecker.Check(Log("intel-clean.log"), Model("intel-vtd"), "small");
+        var v = LogChecker.Check(Log("intel-clean.log"), Model("intel-vtd"), "conformance");
         Assert.Equal(6, v.Steps);
         Assert.Empty(v.Findings);
     }
@@ -23,7 +23,7 @@ public sealed class LogCheckerTests
     [Fact]
     public void A_stale_translation_in_a_log_is_reported_with_its_line_and_rule()
     {
-        var v = LogChecker.Check(Log("intel-stale-after-unmap.log"), Model("intel-vtd"), "small");
+        var v = LogChecker.Check(Log("intel-stale-after-unmap.log"), Model("intel-vtd"), "conformance");
         var f = Assert.Single(v.Findings);
         Assert.Equal(7, f.Line);
         Assert.Equal(6, f.Step);
@@ -33,7 +33,7 @@ public sealed class LogCheckerTests
     [Fact]
     public void Under_a_buggy_policy_the_same_log_breaks_the_invariant_at_the_unmap()
     {
-        var v = LogChecker.Check(Log("intel-stale-after-unmap.log"), Model("intel-unmap-forgets-pasid"), "small");
+        var v = LogChecker.Check(Log("intel-stale-after-unmap.log"), Model("intel-unmap-forgets-pasid"), "conformance");
         var f = Assert.Single(v.Findings);
         Assert.Equal(5, f.Step);
         Assert.Contains(InvariantIds.TlbCoh, f.Message, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class LogCheckerTests
     {
         string file = Path.Combine(Path.GetTempPath(), "iommuverify-log-" + Environment.ProcessId + ".log");
         File.WriteAllText(file, "# x\n[1.0] map domain=d0 iova=0 pa=0 perm=rw\n");
-        var e = Assert.Throws<InputError>(() => LogChecker.Check(file, Model("intel-vtd"), "small"));
+        var e = Assert.Throws<InputError>(() => LogChecker.Check(file, Model("intel-vtd"), "conformance"));
         Assert.Equal(2, e.Line);
         Assert.Equal(40, e.Column);
     }

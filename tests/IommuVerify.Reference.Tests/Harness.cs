@@ -57,7 +57,7 @@ internal sealed class Harness
     }
 
     /// <summary>A harness over a shipped model's scope.</summary>
-    public static Harness For(string model, string scope = "standard")
+    public static Harness For(string model, string scope = "conformance")
     {
         var m = LoadModel(model);
         return new Harness(m.Policy, m.GetScope(scope));

@@ -179,7 +179,7 @@ public sealed class ReferenceModelTests
         Assert.Contains("d0", v.Witness, StringComparison.Ordinal);
         Assert.Contains("mm0", v.Witness, StringComparison.Ordinal);
 
-        var alias = Harness.For("amd-v2-per-domain-did", "small");
+        var alias = Harness.For("amd-v2-per-domain-did", "conformance");
         foreach (string op in new[] { "alloc_domain dev=gpu kind=paging flags=pasid", "attach_rid dev=gpu domain=d0", "attach_rid dev=nic domain=d0", "alloc_domain dev=gpu kind=paging flags=pasid", "attach_pasid dev=gpu pasid=1 domain=d1" })
         {
             alias.Do(op);
