@@ -61,9 +61,15 @@ public static class ExplorerCommands
         var models = new Argument<string[]>("models") { Arity = ArgumentArity.OneOrMore, Description = "model files (models/*.json)" };
         var common = new CommonOptions();
         var outDir = new Option<string>("--out") { Description = "folder for matrix.md, matrix.json and traces/", DefaultValueFactory = _ => "matrix" };
-        var cmd = new Command("matrix", "Check many models and compare each invariant's outcome with the model's expectation") { models, outDir };
+        var report = new Option<string?>("--report") { Description = "also write a self-contained HTML report (matrix and sequence diagrams) to this file" };
+        var junit = new Option<string?>("--junit") { Description = "also write JUnit XML (one test case per model and invariant) to this file" };
+        var summary = new Option<string?>("--summary") { Description = "append a Markdown summary for a CI job summary (e.g. $GITHUB_STEP_SUMMARY) to this file" };
+        var checker = new Option<string>("--checker") { Description = "explicit (default), or both: also run SMT bounded model checking and require the same verdicts and counterexample lengths", DefaultValueFactory = _ => "explicit" };
+        var bmcDepth = new Option<int>("--bmc-depth") { Description = "with --checker both: the BMC depth", DefaultValueFactory = _ => 8 };
+        var cmd = new Command("matrix", "Check many models and compare each invariant's outcome with the model's expectation") { models, outDir, report, junit, summary, checker, bmcDepth };
         common.AddTo(cmd);
-        cmd.SetAction(pr => RunMatrix(pr.GetValue(models)!, common.Read(pr, new BreadthFirst()), pr.GetValue(common.Scope)!, pr.GetValue(outDir)!, pr.GetValue(common.Json)));
+        cmd.SetAction(pr => RunMatrix(pr.GetValue(models)!, common.Read(pr, new BreadthFirst()), pr.GetValue(common.Scope)!, pr.GetValue(outDir)!, pr.GetValue(common.Json),
+            new MatrixExtras(pr.GetValue(report), pr.GetValue(junit), pr.GetValue(summary), pr.GetValue(checker)!, pr.GetValue(bmcDepth))));
         return cmd;
     }
 
@@ -106,9 +112,16 @@ public static class ExplorerCommands
         };
     }
 
-    private static int RunMatrix(string[] paths, CheckOptions options, string scope, string outDir, bool json)
+    private sealed record MatrixExtras(string? Report, string? JUnit, string? Summary, string Checker, int BmcDepth);
+
+    private static int RunMatrix(string[] paths, CheckOptions options, string scope, string outDir, bool json, MatrixExtras extras)
     {
-        var models = paths.Select(ModelLoader.Load).ToList();
+        if (extras.Checker is not ("explicit" or "both"))
+        {
+            throw new InputError("--checker", $"unknown checker \"{extras.Checker}\"; expected explicit or both (for BMC alone use 'iommuverify bmc')");
+        }
+
+        var models = paths.Select(ModelLocator.Load).ToList();
         var result = Matrix.Run(models, scope, options, outDir);
         Directory.CreateDirectory(outDir);
         string md = result.ToMarkdown(outDir);
@@ -124,7 +137,24 @@ public static class ExplorerCommands
             Console.WriteLine($"matrix: wrote {Path.Combine(outDir, "matrix.md")} and {Path.Combine(outDir, "matrix.json")}");
         }
 
-        return result.AllMet ? ExitCodes.Ok : ExitCodes.Violation;
+        var rows = MatrixOutputs.Rows(result, models);
+        MatrixOutputs.Write(rows, extras.Report, extras.JUnit, extras.Summary, extras.Checker);
+        bool agree = true;
+        if (extras.Checker == "both")
+        {
+            var problems = MatrixOutputs.CrossCheck(rows, models, scope, extras.BmcDepth, TimeSpan.FromSeconds(60));
+            foreach (string p in problems)
+            {
+                Console.WriteLine("cross-check: " + p);
+            }
+
+            agree = !problems.Any(p => p.Contains("DISAGREE", StringComparison.Ordinal));
+            Console.WriteLine(agree
+                ? $"cross-check: explicit-state and BMC (depth {extras.BmcDepth}) agree on every compared verdict and counterexample length ({problems.Count} cells not compared)"
+                : "cross-check: the checkers disagree");
+        }
+
+        return result.AllMet && agree ? ExitCodes.Ok : ExitCodes.Violation;
     }
 
     private static TraceVerdict ReplayFile(string file)
