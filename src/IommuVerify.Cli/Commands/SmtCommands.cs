@@ -123,7 +123,7 @@ public static class SmtCommands
                         }
                     }
 
-                    code = Math.Max(code, ExitCodes.Violation);
+                    code = ExitCodes.Violation; // a replayed violation outranks anything inconclusive
                     break;
                 case BmcVerdict.HoldsToDepth:
                     Console.WriteLine($"{o.Id}: holds up to depth {o.Depth} ({expect})");

@@ -99,6 +99,13 @@ public static class BmcChecker
                     lane.Solver.Assert(lane.Path.Extend());
                     built += clock.Elapsed - b;
                     complete &= CheckDepth(model, scopeName, o, lane, m, terms, k, solverName, clock, outcomes, found, ref slowest);
+
+                    // Once one half of an invariant is violated, the invariant is: the other half stops.
+                    foreach (var other in lanes)
+                    {
+                        other.Open.RemoveAll(id => id != SymModel.WholeInvariant(id) &&
+                            outcomes.Any(kv => kv.Value.Verdict == BmcVerdict.Violated && kv.Key != id && SymModel.WholeInvariant(kv.Key) == SymModel.WholeInvariant(id)));
+                    }
                 }
 
                 if (complete)
@@ -139,7 +146,7 @@ public static class BmcChecker
         }
 
         var parts = outcomes.Where(kv => SymModel.WholeInvariant(kv.Key) == id).Select(kv => kv.Value with { Id = id }).ToList();
-        return parts.Where(p => p.Verdict == BmcVerdict.EncodingBug).Concat(parts.Where(p => p.Verdict == BmcVerdict.Violated).OrderBy(p => p.Depth).ThenBy(p => p.Elapsed))
+        return parts.Where(p => p.Verdict == BmcVerdict.EncodingBug).Concat(parts.Where(p => p.Verdict == BmcVerdict.Violated).OrderBy(p => p.Elapsed))
             .Concat(parts.Where(p => p.Verdict == BmcVerdict.Inconclusive).OrderBy(p => p.Depth))
             .Concat(parts.OrderBy(p => p.Depth)).First();
     }
@@ -186,7 +193,7 @@ public static class BmcChecker
 
                 foreach (string id in violated)
                 {
-                    outcomes[id] = Found(model, scopeName, path, solver, choices, k, SymModel.WholeInvariant(id), solverName, clock.Elapsed) with { Id = id };
+                    outcomes[id] = Found(model, scopeName, path, solver, choices, k, SymModel.WholeInvariant(id), solverName, clock.Elapsed, requireFirst: id == SymModel.WholeInvariant(id)) with { Id = id };
                     open.Remove(id);
                     found.Add($"{id} {outcomes[id].Verdict}");
                 }
@@ -262,7 +269,7 @@ public static class BmcChecker
         return (r, choices);
     }
 
-    private static InvariantOutcome Found(ModelFile model, string scope, Unrolling path, Z3Solver solver, int[]? choices, int k, string id, string solverName, TimeSpan elapsed)
+    private static InvariantOutcome Found(ModelFile model, string scope, Unrolling path, Z3Solver solver, int[]? choices, int k, string id, string solverName, TimeSpan elapsed, bool requireFirst)
     {
         var ops = new List<Op>();
         for (int i = 1; i <= k; i++)
@@ -286,7 +293,7 @@ public static class BmcChecker
             ["seed"] = "none",
             ["solver"] = solverName.Replace(' ', '-'),
         });
-        var (trace, bug) = Counterexamples.Replay(model, scope, ops, id, meta, states);
+        var (trace, bug) = Counterexamples.Replay(model, scope, ops, id, meta, states, requireFirst);
         return trace is null
             ? new InvariantOutcome(id, BmcVerdict.EncodingBug, k, null, bug ?? "", elapsed)
             : new InvariantOutcome(id, BmcVerdict.Violated, k, trace, "", elapsed);

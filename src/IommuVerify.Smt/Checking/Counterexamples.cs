@@ -20,8 +20,10 @@ public static class Counterexamples
     /// <param name="invariant">The invariant the solver claims fails after the last step.</param>
     /// <param name="meta">Provenance for the trace header.</param>
     /// <param name="solverStates">The solver's state after each step (index 0 = initial), compared cell by cell when given.</param>
+    /// <param name="requireFirst">Require that the invariant does not fail before the last step (false when the solver
+    /// searched for one half of an invariant, which may find a path on which the other half failed earlier).</param>
     public static (Trace? Trace, string? Bug) Replay(ModelFile model, string scope, IReadOnlyList<Op> ops, string invariant,
-        ImmutableSortedDictionary<string, string> meta, IReadOnlyList<ConcreteState>? solverStates = null)
+        ImmutableSortedDictionary<string, string> meta, IReadOnlyList<ConcreteState>? solverStates = null, bool requireFirst = true)
     {
         var reference = ReferenceModel.For(model, scope);
         var checker = new InvariantChecker(reference);
@@ -34,7 +36,7 @@ public static class Counterexamples
 
         for (int i = 0; i < ops.Count; i++)
         {
-            if (checker.Check(state, invariant).Any())
+            if (requireFirst && checker.Check(state, invariant).Any())
             {
                 return (null, $"{invariant} already fails on the reference model after step {i}, before the solver's last step {ops.Count}");
             }
@@ -53,8 +55,20 @@ public static class Counterexamples
             return (null, $"the solver's path of {ops.Count} steps does not violate {invariant} on the reference model");
         }
 
+        int first = ops.Count;
+        var again = reference.Initial();
+        for (int i = 0; i < ops.Count; i++)
+        {
+            again = reference.Apply(again, ops[i]).Next;
+            if (checker.Check(again, invariant).Any())
+            {
+                first = i + 1;
+                break;
+            }
+        }
+
         string name = $"{model.Name}-{scope}-{invariant.ToLowerInvariant()}";
-        var trace = new Trace($"{name}.trace", name, model.Path, Path.GetFullPath(model.Path), scope, [invariant], meta, invariant, ops.Count, steps.ToImmutable());
+        var trace = new Trace($"{name}.trace", name, model.Path, Path.GetFullPath(model.Path), scope, [invariant], meta, invariant, first, steps.ToImmutable());
         return (trace, null);
     }
 
