@@ -75,7 +75,7 @@ public static class ExplorerCommands
 
     private static int RunCheck(string modelPath, CheckOptions options, string scope, string outDir, bool json)
     {
-        var model = ModelLoader.Load(modelPath);
+        var model = ModelLocator.Load(modelPath);
         var result = ModelChecker.Check(model, scope, options);
         var files = new Dictionary<string, (string File, TraceVerdict Verdict)>(StringComparer.Ordinal);
         foreach (var inv in result.Invariants)

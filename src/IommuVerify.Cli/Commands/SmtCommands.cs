@@ -91,7 +91,7 @@ public static class SmtCommands
         }
 
         var kind = ParseSolver(solverName);
-        var model = ModelLoader.Load(file);
+        var model = ModelLocator.Load(file);
         var opts = new BmcOptions(depth, TimeSpan.FromSeconds(timeout), smt2, kind, budget > 0 ? TimeSpan.FromSeconds(budget) : null,
             p => Console.WriteLine($"depth {p.Depth,3}  build {Sec(p.BuildTime)}  slowest query {Sec(p.LastQuery)}  depth {Sec(p.DepthTime)}  total {Sec(p.Total)}{(p.Found.IsEmpty ? "" : "  " + string.Join(", ", p.Found))}"));
         Console.WriteLine($"bmc {model.Name} scope {scopeName} depth {depth} solver {solverName}");
@@ -153,7 +153,7 @@ public static class SmtCommands
             throw new InputError("prove", "--k must be at least 1 and --timeout positive");
         }
 
-        var model = ModelLoader.Load(file);
+        var model = ModelLocator.Load(file);
         var r = InductionChecker.Run(model, scopeName, new InductionOptions(k, TimeSpan.FromSeconds(timeout), smt2));
         Console.WriteLine($"prove {model.Name} scope {scopeName} k {k}: {r.Lemmas.Length} lemma(s)");
         foreach (var q in r.Queries)
