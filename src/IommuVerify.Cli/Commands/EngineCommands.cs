@@ -73,28 +73,6 @@ public static class EngineCommands
         }
     }
 
-    private static string ModelPath(string arg)
-    {
-        if (File.Exists(arg))
-        {
-            return arg;
-        }
-
-        foreach (string dir in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var d = new DirectoryInfo(dir); d is not null; d = d.Parent)
-            {
-                string p = Path.Combine(d.FullName, "models", arg.EndsWith(".json", StringComparison.Ordinal) ? arg : arg + ".json");
-                if (File.Exists(p))
-                {
-                    return p;
-                }
-            }
-        }
-
-        throw new InputError(arg, "no such model file, and no models/" + arg + ".json above the current folder");
-    }
-
     private static ulong Mix(ulong seed, long i)
     {
         ulong z = seed + ((ulong)i * 0x9E3779B97F4A7C15UL);
@@ -123,7 +101,7 @@ public static class EngineCommands
             throw new InputError("--seconds", "must be a positive number of seconds");
         }
 
-        string path = ModelPath(modelArg);
+        string path = ModelLocator.Resolve(modelArg);
         var model = ModelLoader.Load(path);
         var scope = model.GetScope(scopeName);
         var reference = new ReferenceModel(model.Policy, scope);

@@ -4,10 +4,20 @@ namespace IommuVerify.Vocabulary.Model;
 /// <remarks>Shipped models live in <c>models/</c> of the repository and beside the installed tool.</remarks>
 public static class ModelLocator
 {
-    /// <summary>The folders searched for shipped models, in order.</summary>
+    /// <summary>The folders searched for shipped models, in order: <c>models/</c> in the current folder or
+    /// the nearest folder above it that has one, then beside the installed tool.</summary>
     public static IEnumerable<string> Folders()
     {
-        yield return Path.Combine(Directory.GetCurrentDirectory(), "models");
+        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "models");
+            if (Directory.Exists(candidate))
+            {
+                yield return candidate;
+                break;
+            }
+        }
+
         yield return Path.Combine(AppContext.BaseDirectory, "models");
     }
 
