@@ -32,7 +32,13 @@ public sealed class BreadthFirst : ISearchStrategy
         var queue = new StateQueue();
         queue.Enqueue(init);
         queue.Advance(first);
-        int depth = 0;
+        Levels(search, queue, 0);
+    }
+
+    /// <summary>Expands <paramref name="queue"/>'s current level (level <paramref name="depth"/>, already checked)
+    /// and every level after it until the queue is empty or a limit stops the search.</summary>
+    internal static void Levels(Search search, StateQueue queue, int depth)
+    {
         while (queue.Current.Count > 0)
         {
             search.Depth = depth;
@@ -124,7 +130,7 @@ public sealed class BreadthFirst : ISearchStrategy
         return outs;
     }
 
-    private static void CheckLevel(Search search, StateQueue queue)
+    internal static void CheckLevel(Search search, StateQueue queue)
     {
         var level = queue.Current;
         var found = new ImmutableArray<string>[level.Count];

@@ -1,0 +1,113 @@
+using IommuVerify.Vocabulary;
+
+namespace IommuVerify.Explorer.Tests;
+
+public sealed class ShardTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "iommuverify-shards-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private static CheckOptions Opts() => new() { Workers = 2 };
+
+    private List<ShardFile> RunShards(string name, int n, CheckOptions options, string tag = "")
+    {
+        var m = TestModels.Load(name);
+        var files = new List<ShardFile>();
+        for (int i = 0; i < n; i++)
+        {
+            string file = Path.Combine(_dir, name + tag, $"shard-{i}.json");
+            var (_, shard, traces) = Shards.RunToFile(m, "small", options, i, n, file, Path.Combine(_dir, name + tag, "traces"));
+            Assert.All(traces.Values, t => Assert.True(File.Exists(t), t));
+
+            // What merge sees is what was written.
+            var read = ShardFile.Read(file);
+            Assert.Equal(shard.Fingerprints, read.Fingerprints);
+            Assert.Equal(shard.Invariants.ToArray(), read.Invariants.ToArray());
+            files.Add(read);
+        }
+
+        return files;
+    }
+
+    [Theory]
+    [InlineData("intel-vtd")]
+    [InlineData("intel-flush-queue")]
+    [InlineData("amd-v2-per-domain-did")]
+    [InlineData("sva-rid-unchecked")]
+    [InlineData("vpasid-allocated-mixed")]
+    public void Three_shards_merged_match_one_unsharded_run(string name)
+    {
+        var whole = ModelChecker.Check(TestModels.Load(name), "small", Opts());
+        Assert.Null(whole.StopReason);
+        var shards = RunShards(name, 3, Opts());
+
+        // Every shard numbers level 1 the same way and together they own each level-1 state once.
+        Assert.All(shards, s => Assert.Equal(shards[0].Level1, s.Level1));
+        Assert.Equal(shards[0].Level1, shards.Sum(s => s.Owned));
+        Assert.All(shards, s => Assert.InRange(s.Fingerprints.Length, 1 + s.Level1, whole.Stats.DistinctStates));
+
+        var merged = Shards.Merge([shards[2], shards[0], shards[1]]);
+        Assert.Equal(whole.Verdict, merged.Verdict);
+        Assert.Empty(merged.StopReasons);
+        Assert.Equal(whole.Stats.DistinctStates, merged.DistinctStates);
+        foreach (var (a, b) in whole.Invariants.Zip(merged.Invariants))
+        {
+            Assert.Equal(a.Id, b.Id);
+            Assert.Equal(a.Outcome, b.Outcome);
+            Assert.Equal(a.Counterexample?.Length, b.Length);
+            if (b.Outcome == Outcome.Violated)
+            {
+                Assert.True(File.Exists(b.Trace), b.Trace);
+                string text = File.ReadAllText(b.Trace!);
+                Assert.Contains($"shard{b.Shard}of3", text, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void One_shard_is_the_unsharded_search()
+    {
+        var whole = ModelChecker.Check(TestModels.Load("amd-v2-per-domain-did"), "small", Opts());
+        var one = RunShards("amd-v2-per-domain-did", 1, Opts());
+        Assert.Equal(whole.Stats.DistinctStates, one[0].Fingerprints.Length);
+        Assert.Equal(whole.Stats.Depth, one[0].Depth);
+        Assert.Equal(whole.Invariants.Select(i => i.Counterexample?.Length), one[0].Invariants.Select(i => i.Length));
+    }
+
+    [Fact]
+    public void A_shard_cut_short_makes_the_merge_inconclusive_never_holds()
+    {
+        var shards = RunShards("intel-vtd", 3, Opts() with { MaxDepth = 3 });
+        var merged = Shards.Merge(shards);
+        Assert.Equal(Outcome.Inconclusive, merged.Verdict);
+        Assert.NotEmpty(merged.StopReasons);
+        Assert.All(merged.Invariants, i => Assert.Equal(Outcome.Inconclusive, i.Outcome));
+    }
+
+    [Fact]
+    public void Merge_rejects_mismatched_missing_and_duplicate_shards()
+    {
+        var vtd = RunShards("intel-vtd", 3, Opts());
+        var amd = RunShards("amd-v2-per-domain-did", 3, Opts());
+        var noSym = RunShards("intel-vtd", 3, Opts() with { Symmetry = false }, "-nosym");
+        var two = RunShards("intel-vtd", 2, Opts(), "-two");
+
+        Assert.Contains("different model", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], amd[2]])).Message, StringComparison.Ordinal);
+        Assert.Contains("different options", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], noSym[2]])).Message, StringComparison.Ordinal);
+        Assert.Contains("different shard count", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], two[1]])).Message, StringComparison.Ordinal);
+        Assert.Contains("missing shard(s) 2/3", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1]])).Message, StringComparison.Ordinal);
+        Assert.Contains("given twice", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], vtd[1]])).Message, StringComparison.Ordinal);
+        Assert.Contains("different scope", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], vtd[2] with { Scope = "standard" }])).Message, StringComparison.Ordinal);
+
+        string bogus = Path.Combine(_dir, "bogus.json");
+        File.WriteAllText(bogus, "{\"format\": \"something-else\"}");
+        Assert.Contains("not a shard file", Assert.Throws<InputError>(() => ShardFile.Read(bogus)).Message, StringComparison.Ordinal);
+    }
+}
