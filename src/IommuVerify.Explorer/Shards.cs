@@ -27,7 +27,8 @@ public sealed record ShardInvariant(string Id, Outcome Outcome, int? Length, str
 /// <param name="StopReason">The limit the shard hit, or null when it finished its part.</param>
 /// <param name="Invariants">Per-invariant outcomes, in spec order.</param>
 /// <param name="Fingerprints">The shard's distinct state fingerprints, ascending.</param>
-/// <param name="Level1">How many distinct level-1 states there are (the same in every shard).</param>
+/// <param name="Level">The split level L.</param>
+/// <param name="LevelStates">How many distinct level-L states there are (the same in every shard that got that far).</param>
 /// <param name="Owned">How many of them this shard owns.</param>
 /// <param name="Depth">The deepest level the shard reached.</param>
 /// <param name="Transitions">Transitions the shard applied.</param>
@@ -42,7 +43,8 @@ public sealed record ShardFile(
     string? StopReason,
     ImmutableArray<ShardInvariant> Invariants,
     long[] Fingerprints,
-    int Level1,
+    int Level,
+    int LevelStates,
     int Owned,
     int Depth,
     long Transitions,
@@ -52,7 +54,7 @@ public sealed record ShardFile(
     public const string Format = "iommuverify-shard/1";
 
     /// <summary>The split rule's name, written into every shard file so merge can refuse files split another way.</summary>
-    public const string Rule = "level1-discovery-order-mod-n";
+    public const string Rule = "level-l-discovery-order-mod-n";
 
     /// <summary>The shard's own verdict: violated if any invariant is; else inconclusive if it stopped early; else holds.</summary>
     public Outcome Verdict => Invariants.Any(i => i.Outcome == Outcome.Violated) ? Outcome.Violated
@@ -95,8 +97,9 @@ public sealed record ShardFile(
             ["shards"] = Count,
             ["stop_reason"] = StopReason,
             ["verdict"] = Verdict.ToString().ToLowerInvariant(),
-            ["level1_states"] = Level1,
-            ["owned_level1_states"] = Owned,
+            ["split_level"] = Level,
+            ["split_level_states"] = LevelStates,
+            ["owned_split_level_states"] = Owned,
             ["depth"] = Depth,
             ["transitions"] = Transitions,
             ["distinct_states"] = Fingerprints.Length,
@@ -165,7 +168,7 @@ public sealed record ShardFile(
 
             return new ShardFile((string)root["model"]!, (string)root["model_sha256"]!, (string)root["scope"]!, (string)root["options"]!,
                 (int)root["shard"]!, (int)root["shards"]!, (string?)root["stop_reason"], invs.ToImmutable(), fps,
-                (int)root["level1_states"]!, (int)root["owned_level1_states"]!, (int)root["depth"]!, (long)root["transitions"]!, path);
+                (int)root["split_level"]!, (int)root["split_level_states"]!, (int)root["owned_split_level_states"]!, (int)root["depth"]!, (long)root["transitions"]!, path);
         }
         catch (Exception e) when (e is not InputError and (FormatException or InvalidOperationException or ArgumentException or NullReferenceException))
         {
@@ -197,23 +200,26 @@ public sealed record MergeResult(string Model, string Scope, string Options, int
 
 /// <summary>Running one shard and merging N shard files. The split rule:</summary>
 /// <remarks>
-/// <para>The initial state is level 0; its distinct successors (outside the state constraint excluded, self-loops
-/// excluded), numbered j = 0, 1, ... in the order the deterministic operation order (<see cref="OpSpace"/>) first
-/// reaches them, are level 1. Level-1 state j belongs to shard j mod N. Every shard puts the initial state and every
-/// level-1 state into its seen-set, and shard I explores breadth-first, with the same options, everything reachable
-/// from its own level-1 states without passing through another shard's.</para>
-/// <para>Complete: a reachable state s has a shortest path from the initial state; its first step reaches a level-1
-/// state u, and no later state of the path is at distance 0 or 1, so the rest of the path avoids every other level-1
-/// state and s is in u's shard. Shortest: that shard's BFS reaches s within the path's length, and every path a shard
-/// reports is a real path from the initial state, so the least counterexample length over the shards equals the
-/// unsharded BFS's.</para>
+/// <para>The initial state is level 0; level d+1 is the distinct states first reached from level d (self-loops and
+/// states outside the state constraint excluded). The split level L is 1 unless chosen otherwise. The distinct states
+/// of level L are numbered j = 0, 1, ... in the order the unsharded BFS discovers them (predecessor's number first,
+/// then the deterministic operation order of <see cref="OpSpace"/>); level-L state j belongs to shard j mod N. Every
+/// shard computes levels 0 to L identically and puts all their states into its seen-set; shard I then explores
+/// breadth-first, with the same options, everything reachable from its own level-L states without passing through
+/// another shard's.</para>
+/// <para>Complete: a reachable state s at distance at least L has a shortest path from the initial state; its L-th
+/// state u is at level L and every later state of the path is at distance greater than L, so the rest of the path
+/// meets no other level-L state and no state of levels 0 to L, and s is in u's shard (states at distance below L
+/// are in every shard). Shortest: u's shard reaches s within the path's length, and every path a shard reports is a
+/// real path from the initial state, so the least counterexample length over the shards equals the unsharded
+/// BFS's.</para>
 /// </remarks>
 public static class Shards
 {
-    /// <summary>Explores shard <paramref name="index"/> of <paramref name="count"/>; returns the check result and the search (for its seen-set).</summary>
-    public static (CheckResult Result, Search Search, ShardedBreadthFirst Strategy) Run(ModelFile model, string scope, CheckOptions options, int index, int count)
+    /// <summary>Explores shard <paramref name="index"/> of <paramref name="count"/>, split at level <paramref name="level"/>; returns the check result and the search (for its seen-set).</summary>
+    public static (CheckResult Result, Search Search, ShardedBreadthFirst Strategy) Run(ModelFile model, string scope, CheckOptions options, int index, int count, int level = 1)
     {
-        var strategy = new ShardedBreadthFirst(index, count);
+        var strategy = new ShardedBreadthFirst(index, count, level);
         var search = new Search(model, scope, options with { Strategy = strategy });
         return (search.Run(), search, strategy);
     }
@@ -225,13 +231,13 @@ public static class Shards
     /// <summary>SHA-256 of a model file's bytes, in lower-case hex.</summary>
     public static string ModelHash(ModelFile model) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(model.Path)));
 
-    /// <summary>Runs shard <paramref name="index"/>/<paramref name="count"/>, writes each counterexample trace into
+    /// <summary>Runs shard <paramref name="index"/>/<paramref name="count"/> split at level <paramref name="level"/>, writes each counterexample trace into
     /// <paramref name="traceDir"/> (named with the shard) and the shard file to <paramref name="shardOut"/>.</summary>
     /// <returns>The check result, the shard file, and the absolute trace file per violated invariant.</returns>
     public static (CheckResult Result, ShardFile File, IReadOnlyDictionary<string, string> Traces) RunToFile(
-        ModelFile model, string scope, CheckOptions options, int index, int count, string shardOut, string traceDir)
+        ModelFile model, string scope, CheckOptions options, int index, int count, string shardOut, string traceDir, int level = 1)
     {
-        var (result, search, strategy) = Run(model, scope, options, index, count);
+        var (result, search, strategy) = Run(model, scope, options, index, count, level);
         string shardDir = Path.GetDirectoryName(Path.GetFullPath(shardOut)) ?? ".";
         var traces = new Dictionary<string, string>(StringComparer.Ordinal);
         var invs = ImmutableArray.CreateBuilder<ShardInvariant>();
@@ -250,7 +256,7 @@ public static class Shards
         }
 
         var shard = new ShardFile(model.Name, ModelHash(model), result.Scope, OptionsIdentity(search.Options), index, count,
-            result.StopReason, invs.ToImmutable(), search.Seen.ToSortedArray(), strategy.Level1Counts.Level1, strategy.Level1Counts.Owned,
+            result.StopReason, invs.ToImmutable(), search.Seen.ToSortedArray(), level, strategy.LevelCounts.Total, strategy.LevelCounts.Owned,
             result.Stats.Depth, result.Stats.Transitions, shardOut);
         shard.Write();
         return (result, shard, traces);
@@ -272,6 +278,7 @@ public static class Shards
             Same(a, f, "model file (SHA-256)", a.ModelSha256, f.ModelSha256);
             Same(a, f, "scope", a.Scope, f.Scope);
             Same(a, f, "options", a.Options, f.Options);
+            Same(a, f, "split level", a.Level.ToString(CultureInfo.InvariantCulture), f.Level.ToString(CultureInfo.InvariantCulture));
             Same(a, f, "shard count N", a.Count.ToString(CultureInfo.InvariantCulture), f.Count.ToString(CultureInfo.InvariantCulture));
             Same(a, f, "invariants", string.Join(",", a.Invariants.Select(i => i.Id)), string.Join(",", f.Invariants.Select(i => i.Id)));
         }

@@ -16,14 +16,14 @@ public sealed class ShardTests : IDisposable
 
     private static CheckOptions Opts() => new() { Workers = 2 };
 
-    private List<ShardFile> RunShards(string name, int n, CheckOptions options, string tag = "")
+    private List<ShardFile> RunShards(string name, int n, CheckOptions options, string tag = "", int level = 1)
     {
         var m = TestModels.Load(name);
         var files = new List<ShardFile>();
         for (int i = 0; i < n; i++)
         {
             string file = Path.Combine(_dir, name + tag, $"shard-{i}.json");
-            var (_, shard, traces) = Shards.RunToFile(m, "small", options, i, n, file, Path.Combine(_dir, name + tag, "traces"));
+            var (_, shard, traces) = Shards.RunToFile(m, "small", options, i, n, file, Path.Combine(_dir, name + tag, "traces"), level);
             Assert.All(traces.Values, t => Assert.True(File.Exists(t), t));
 
             // What merge sees is what was written.
@@ -37,21 +37,24 @@ public sealed class ShardTests : IDisposable
     }
 
     [Theory]
-    [InlineData("intel-vtd")]
-    [InlineData("intel-flush-queue")]
-    [InlineData("amd-v2-per-domain-did")]
-    [InlineData("sva-rid-unchecked")]
-    [InlineData("vpasid-allocated-mixed")]
-    public void Three_shards_merged_match_one_unsharded_run(string name)
+    [InlineData("intel-vtd", 1)]
+    [InlineData("intel-flush-queue", 1)]
+    [InlineData("amd-v2-per-domain-did", 1)]
+    [InlineData("sva-rid-unchecked", 1)]
+    [InlineData("vpasid-allocated-mixed", 1)]
+    [InlineData("intel-vtd", 2)]
+    [InlineData("intel-flush-queue-reuse", 3)]
+    [InlineData("amd-v2-per-domain-did", 3)]
+    public void Three_shards_merged_match_one_unsharded_run(string name, int level)
     {
         var whole = ModelChecker.Check(TestModels.Load(name), "small", Opts());
         Assert.Null(whole.StopReason);
-        var shards = RunShards(name, 3, Opts());
+        var shards = RunShards(name, 3, Opts(), "-l" + level, level);
 
-        // Every shard numbers level 1 the same way and together they own each level-1 state once.
-        Assert.All(shards, s => Assert.Equal(shards[0].Level1, s.Level1));
-        Assert.Equal(shards[0].Level1, shards.Sum(s => s.Owned));
-        Assert.All(shards, s => Assert.InRange(s.Fingerprints.Length, 1 + s.Level1, whole.Stats.DistinctStates));
+        // Every shard numbers the split level the same way and together they own each of its states once.
+        Assert.All(shards, s => Assert.Equal(shards[0].LevelStates, s.LevelStates));
+        Assert.Equal(shards[0].LevelStates, shards.Sum(s => s.Owned));
+        Assert.All(shards, s => Assert.InRange(s.Fingerprints.Length, 1 + s.LevelStates, whole.Stats.DistinctStates));
 
         var merged = Shards.Merge([shards[2], shards[0], shards[1]]);
         Assert.Equal(whole.Verdict, merged.Verdict);
@@ -98,10 +101,12 @@ public sealed class ShardTests : IDisposable
         var amd = RunShards("amd-v2-per-domain-did", 3, Opts());
         var noSym = RunShards("intel-vtd", 3, Opts() with { Symmetry = false }, "-nosym");
         var two = RunShards("intel-vtd", 2, Opts(), "-two");
+        var deeper = RunShards("intel-vtd", 3, Opts(), "-level2", level: 2);
 
         Assert.Contains("different model", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], amd[2]])).Message, StringComparison.Ordinal);
         Assert.Contains("different options", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], noSym[2]])).Message, StringComparison.Ordinal);
         Assert.Contains("different shard count", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], two[1]])).Message, StringComparison.Ordinal);
+        Assert.Contains("different split level", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], deeper[2]])).Message, StringComparison.Ordinal);
         Assert.Contains("missing shard(s) 2/3", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1]])).Message, StringComparison.Ordinal);
         Assert.Contains("given twice", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], vtd[1]])).Message, StringComparison.Ordinal);
         Assert.Contains("different scope", Assert.Throws<InputError>(() => Shards.Merge([vtd[0], vtd[1], vtd[2] with { Scope = "standard" }])).Message, StringComparison.Ordinal);

@@ -42,12 +42,13 @@ public static class ExplorerCommands
         var outDir = new Option<string>("--out") { Description = "folder for counterexample traces", DefaultValueFactory = _ => "counterexamples" };
         var shard = new Option<string>("--shard")
         {
-            Description = "explore only shard I of N (\"I/N\", 0 <= I < N; bfs only): the initial state's distinct successors, numbered j = 0, 1, ... "
-                + "in the deterministic operation order, are level 1; shard I explores breadth-first everything reachable from the level-1 states with j mod N = I "
-                + "(without passing through another shard's level-1 state). Needs --shard-out; combine the N files with iommuverify merge",
+            Description = "explore only shard I of N (\"I/N\", 0 <= I < N; bfs only): the distinct states of BFS level L (--shard-level, default 1: the initial state's successors), "
+                + "numbered j = 0, 1, ... in BFS discovery order (deterministic operation order), go to shard j mod N; shard I explores breadth-first everything reachable "
+                + "from its own level-L states (without passing through another shard's). Needs --shard-out; combine the N files with iommuverify merge",
         };
+        var shardLevel = new Option<int>("--shard-level") { Description = "with --shard: split at this BFS level instead of level 1 (more states to share out; every shard recomputes the levels above it)", DefaultValueFactory = _ => 1 };
         var shardOut = new Option<string>("--shard-out") { Description = "with --shard: the shard result file to write (JSON: identity, limits hit, per-invariant outcomes, distinct fingerprints)" };
-        var cmd = new Command("check", "Explore every reachable state of a model's scope and check every invariant in each") { model, strategy, bound, seed, walks, outDir, shard, shardOut };
+        var cmd = new Command("check", "Explore every reachable state of a model's scope and check every invariant in each") { model, strategy, bound, seed, walks, outDir, shard, shardOut, shardLevel };
         common.AddTo(cmd);
         cmd.SetAction(pr =>
         {
@@ -60,7 +61,13 @@ public static class ExplorerCommands
 
                 var (index, count) = ParseShard(sh);
                 string file = pr.GetValue(shardOut) ?? throw new InputError("--shard-out", "--shard needs --shard-out FILE");
-                return RunShard(pr.GetValue(model)!, common.Read(pr, new BreadthFirst()), pr.GetValue(common.Scope)!, pr.GetValue(outDir)!, index, count, file, pr.GetValue(common.Json));
+                int level = pr.GetValue(shardLevel);
+                if (level < 1)
+                {
+                    throw new InputError("--shard-level", $"{level} is not a level; use 1 or more");
+                }
+
+                return RunShard(pr.GetValue(model)!, common.Read(pr, new BreadthFirst()), pr.GetValue(common.Scope)!, pr.GetValue(outDir)!, index, count, level, file, pr.GetValue(common.Json));
             }
 
             if (pr.GetValue(shardOut) is not null)
@@ -119,10 +126,10 @@ public static class ExplorerCommands
         throw new InputError("--shard", $"\"{text}\" is not I/N with 0 <= I < N (for example 0/3)");
     }
 
-    private static int RunShard(string modelPath, CheckOptions options, string scope, string outDir, int index, int count, string shardOut, bool json)
+    private static int RunShard(string modelPath, CheckOptions options, string scope, string outDir, int index, int count, int level, string shardOut, bool json)
     {
         var model = ModelLoader.Load(modelPath);
-        var (result, shard, traces) = Shards.RunToFile(model, scope, options, index, count, shardOut, outDir);
+        var (result, shard, traces) = Shards.RunToFile(model, scope, options, index, count, shardOut, outDir, level);
         var replays = traces.ToDictionary(kv => kv.Key, kv => ReplayFile(kv.Value), StringComparer.Ordinal);
         if (json)
         {
@@ -130,8 +137,9 @@ public static class ExplorerCommands
             root["shard"] = index;
             root["shards"] = count;
             root["shard_out"] = shardOut;
-            root["level1_states"] = shard.Level1;
-            root["owned_level1_states"] = shard.Owned;
+            root["split_level"] = shard.Level;
+            root["split_level_states"] = shard.LevelStates;
+            root["owned_split_level_states"] = shard.Owned;
             foreach (var (id, file) in traces)
             {
                 var inv = root["invariants"]![id]!.AsObject();
@@ -145,7 +153,7 @@ public static class ExplorerCommands
         {
             var st = result.Stats;
             Console.WriteLine($"check {result.Model} scope {result.Scope}: {result.Strategy}; {st.Workers} worker(s); symmetry: {st.Symmetry} (group of {st.SymmetryGroupSize}); constraint: SVA bind count <= {options.MaxBindCount}");
-            Console.WriteLine($"level 1: {shard.Level1} distinct states, this shard owns {shard.Owned}");
+            Console.WriteLine($"split level {shard.Level}: {shard.LevelStates} distinct states, this shard owns {shard.Owned}");
             foreach (var inv in result.Invariants)
             {
                 string extra = inv.Counterexample is { } c
