@@ -128,7 +128,7 @@ public static class ExplorerCommands
 
     private static int RunShard(string modelPath, CheckOptions options, string scope, string outDir, int index, int count, int level, string shardOut, bool json)
     {
-        var model = ModelLoader.Load(modelPath);
+        var model = ModelLoader.Load(ModelLocator.Resolve(modelPath));
         var (result, shard, traces) = Shards.RunToFile(model, scope, options, index, count, shardOut, outDir, level);
         var replays = traces.ToDictionary(kv => kv.Key, kv => ReplayFile(kv.Value), StringComparer.Ordinal);
         if (json)
