@@ -1,4 +1,5 @@
 using IommuVerify.Vocabulary;
+using IommuVerify.Vocabulary.Traces;
 
 namespace IommuVerify.Explorer.Tests;
 
@@ -70,8 +71,28 @@ public sealed class ShardTests : IDisposable
                 Assert.True(File.Exists(b.Trace), b.Trace);
                 string text = File.ReadAllText(b.Trace!);
                 Assert.Contains($"shard{b.Shard}of3", text, StringComparison.Ordinal);
+                var parsed = TraceText.Parse(b.Trace!, text, _ => TestModels.Load(name));
+                Assert.Equal(b.Id, parsed.Violates);
+                Assert.Equal(b.Length, parsed.ViolatesAt);
             }
         }
+    }
+
+    [Fact]
+    public void Shards_do_not_depend_on_the_worker_count()
+    {
+        var two = RunShards("intel-flush-queue-reuse", 3, Opts(), "-w2", level: 2);
+        var one = RunShards("intel-flush-queue-reuse", 3, Opts() with { Workers = 1 }, "-w1", level: 2);
+        foreach (var (a, b) in two.Zip(one))
+        {
+            Assert.Equal(a.Owned, b.Owned);
+            Assert.Equal(a.Fingerprints, b.Fingerprints);
+            Assert.Equal(a.Invariants.Select(i => (i.Id, i.Outcome, i.Length)), b.Invariants.Select(i => (i.Id, i.Outcome, i.Length)));
+        }
+
+        // Files from runs with different worker counts merge: workers are not part of the option identity.
+        var mixed = Shards.Merge([two[0], one[1], two[2]]);
+        Assert.Equal(Shards.Merge(two).DistinctStates, mixed.DistinctStates);
     }
 
     [Fact]
