@@ -96,6 +96,23 @@ public sealed class FingerprintSet
         }
     }
 
+    /// <summary>The fingerprints held, in ascending order. Not thread-safe: call when no thread is adding.</summary>
+    public long[] ToSortedArray()
+    {
+        var all = new long[Count];
+        int n = 0;
+        foreach (long v in _table)
+        {
+            if (v != 0)
+            {
+                all[n++] = v;
+            }
+        }
+
+        Array.Sort(all, 0, n);
+        return n == all.Length ? all : all[..n];
+    }
+
     private static long Index(long fp, long length) => (long)Math.BigMul((ulong)fp, (ulong)length, out _);
 
     private static bool Insert(long[] t, long fp)

@@ -21,10 +21,11 @@ public static partial class CommandRegistry
     {
         list.Add(ExplorerCommands.Check());
         list.Add(ExplorerCommands.MatrixCommand());
+        list.Add(ExplorerCommands.Merge());
     }
 }
 
-/// <summary><c>iommuverify check</c> and <c>iommuverify matrix</c>.</summary>
+/// <summary><c>iommuverify check</c>, <c>iommuverify matrix</c> and <c>iommuverify merge</c>.</summary>
 public static class ExplorerCommands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -39,10 +40,41 @@ public static class ExplorerCommands
         var seed = new Option<int>("--seed") { Description = "random walk seed", DefaultValueFactory = _ => 1 };
         var walks = new Option<int>("--walks") { Description = "number of random walks", DefaultValueFactory = _ => 1000 };
         var outDir = new Option<string>("--out") { Description = "folder for counterexample traces", DefaultValueFactory = _ => "counterexamples" };
-        var cmd = new Command("check", "Explore every reachable state of a model's scope and check every invariant in each") { model, strategy, bound, seed, walks, outDir };
+        var shard = new Option<string>("--shard")
+        {
+            Description = "explore only shard I of N (\"I/N\", 0 <= I < N; bfs only): the distinct states of BFS level L (--shard-level, default 1: the initial state's successors), "
+                + "numbered j = 0, 1, ... in BFS discovery order (deterministic operation order), go to shard j mod N; shard I explores breadth-first everything reachable "
+                + "from its own level-L states (without passing through another shard's). Needs --shard-out; combine the N files with iommuverify merge",
+        };
+        var shardLevel = new Option<int>("--shard-level") { Description = "with --shard: split at this BFS level instead of level 1 (more states to share out; every shard recomputes the levels above it)", DefaultValueFactory = _ => 1 };
+        var shardOut = new Option<string>("--shard-out") { Description = "with --shard: the shard result file to write (JSON: identity, limits hit, per-invariant outcomes, distinct fingerprints)" };
+        var cmd = new Command("check", "Explore every reachable state of a model's scope and check every invariant in each") { model, strategy, bound, seed, walks, outDir, shard, shardOut, shardLevel };
         common.AddTo(cmd);
         cmd.SetAction(pr =>
         {
+            if (pr.GetValue(shard) is { } sh)
+            {
+                if (pr.GetValue(strategy) != "bfs")
+                {
+                    throw new InputError("--shard", "shards are explored breadth-first only; drop --strategy or use --strategy bfs");
+                }
+
+                var (index, count) = ParseShard(sh);
+                string file = pr.GetValue(shardOut) ?? throw new InputError("--shard-out", "--shard needs --shard-out FILE");
+                int level = pr.GetValue(shardLevel);
+                if (level < 1)
+                {
+                    throw new InputError("--shard-level", $"{level} is not a level; use 1 or more");
+                }
+
+                return RunShard(pr.GetValue(model)!, common.Read(pr, new BreadthFirst()), pr.GetValue(common.Scope)!, pr.GetValue(outDir)!, index, count, level, file, pr.GetValue(common.Json));
+            }
+
+            if (pr.GetValue(shardOut) is not null)
+            {
+                throw new InputError("--shard-out", "--shard-out needs --shard I/N");
+            }
+
             ISearchStrategy s = pr.GetValue(strategy) switch
             {
                 "bfs" => new BreadthFirst(),
@@ -71,6 +103,155 @@ public static class ExplorerCommands
         cmd.SetAction(pr => RunMatrix(pr.GetValue(models)!, common.Read(pr, new BreadthFirst()), pr.GetValue(common.Scope)!, pr.GetValue(outDir)!, pr.GetValue(common.Json),
             new MatrixExtras(pr.GetValue(report), pr.GetValue(junit), pr.GetValue(summary), pr.GetValue(checker)!, pr.GetValue(bmcDepth))));
         return cmd;
+    }
+
+    /// <summary>Builds <c>merge FILE...</c>.</summary>
+    public static Command Merge()
+    {
+        var files = new Argument<string[]>("files") { Arity = ArgumentArity.OneOrMore, Description = "the N shard files written by check --shard I/N --shard-out FILE" };
+        var json = new Option<bool>("--json") { Description = "print a machine-readable result on standard output" };
+        var cmd = new Command("merge",
+            "Combine the N shard files of one sharded check into one verdict: union distinct-state count, per-invariant verdict, shortest counterexample over the shards. "
+            + "Refuses files of different models, scopes, options or N, or a missing or duplicate shard (exit 2); any shard stopped by a limit makes the verdict inconclusive (exit 3), never holds")
+        { files, json };
+        cmd.SetAction(pr => RunMerge(pr.GetValue(files)!, pr.GetValue(json)));
+        return cmd;
+    }
+
+    private static (int Index, int Count) ParseShard(string text)
+    {
+        string[] parts = text.Split('/');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            && n >= 1 && i < n)
+        {
+            return (i, n);
+        }
+
+        throw new InputError("--shard", $"\"{text}\" is not I/N with 0 <= I < N (for example 0/3)");
+    }
+
+    private static int RunShard(string modelPath, CheckOptions options, string scope, string outDir, int index, int count, int level, string shardOut, bool json)
+    {
+        var model = ModelLoader.Load(ModelLocator.Resolve(modelPath));
+        var (result, shard, traces) = Shards.RunToFile(model, scope, options, index, count, shardOut, outDir, level);
+        var replays = traces.ToDictionary(kv => kv.Key, kv => ReplayFile(kv.Value), StringComparer.Ordinal);
+        if (json)
+        {
+            var root = ToJson(result);
+            root["shard"] = index;
+            root["shards"] = count;
+            root["shard_out"] = shardOut;
+            root["split_level"] = shard.Level;
+            root["split_level_states"] = shard.LevelStates;
+            root["owned_split_level_states"] = shard.Owned;
+            foreach (var (id, file) in traces)
+            {
+                var inv = root["invariants"]![id]!.AsObject();
+                inv["trace"] = file;
+                inv["conform_replay"] = replays[id].Passed ? "passed" : "failed";
+            }
+
+            Console.WriteLine(root.ToJsonString(Indented));
+        }
+        else
+        {
+            var st = result.Stats;
+            Console.WriteLine($"check {result.Model} scope {result.Scope}: {result.Strategy}; {st.Workers} worker(s); symmetry: {st.Symmetry} (group of {st.SymmetryGroupSize}); constraint: SVA bind count <= {options.MaxBindCount}");
+            Console.WriteLine($"split level {shard.Level}: {shard.LevelStates} distinct states, this shard owns {shard.Owned}");
+            foreach (var inv in result.Invariants)
+            {
+                string extra = inv.Counterexample is { } c
+                    ? $" ({c.Length} steps; trace {traces[inv.Id]}; replayed by conform: {(replays[inv.Id].Passed ? "passed" : "FAILED: " + string.Join("; ", replays[inv.Id].Failures.Select(f => f.Message)))})"
+                    : "";
+                Console.WriteLine($"  {inv.Id,-16} {inv.Outcome.ToString().ToLowerInvariant()}{extra}");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"shard {index}/{count} verdict: {result.Verdict.ToString().ToLowerInvariant()}{(result.StopReason is null ? "" : $" (stopped: {result.StopReason})")} (for this shard only; merge the {count} shard files for the model's verdict)");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{st.DistinctStates} distinct states, {st.Transitions} transitions, depth {st.Depth}, {st.Elapsed.TotalSeconds:F2} s"));
+            Console.WriteLine($"shard file: {shardOut}");
+        }
+
+        return result.Verdict switch
+        {
+            Outcome.Violated => ExitCodes.Violation,
+            Outcome.Inconclusive => ExitCodes.Inconclusive,
+            _ => ExitCodes.Ok,
+        };
+    }
+
+    private static int RunMerge(string[] paths, bool json)
+    {
+        var merged = Shards.Merge([.. paths.Select(ShardFile.Read)]);
+        var replays = new Dictionary<string, TraceVerdict>(StringComparer.Ordinal);
+        foreach (var inv in merged.Invariants.Where(i => i.Trace is not null))
+        {
+            if (!File.Exists(inv.Trace))
+            {
+                throw new InputError(inv.Trace!, $"the counterexample trace of {inv.Id} from shard {inv.Shard}/{merged.Count} is missing (copy the shard's --out folder along with its shard file)");
+            }
+
+            replays[inv.Id] = ReplayFile(inv.Trace!);
+        }
+
+        if (json)
+        {
+            var invs = new JsonObject();
+            foreach (var i in merged.Invariants)
+            {
+                invs[i.Id] = new JsonObject
+                {
+                    ["outcome"] = i.Outcome.ToString().ToLowerInvariant(),
+                    ["length"] = i.Length,
+                    ["witness"] = i.Witness,
+                    ["trace"] = i.Trace,
+                    ["shard"] = i.Shard,
+                    ["conform_replay"] = replays.TryGetValue(i.Id, out var v) ? (v.Passed ? "passed" : "failed") : null,
+                };
+            }
+
+            var root = new JsonObject
+            {
+                ["model"] = merged.Model,
+                ["scope"] = merged.Scope,
+                ["options"] = merged.Options,
+                ["shards"] = merged.Count,
+                ["verdict"] = merged.Verdict.ToString().ToLowerInvariant(),
+                ["stop_reasons"] = new JsonArray([.. merged.StopReasons.Select(x => (JsonNode?)x)]),
+                ["distinct_states"] = merged.DistinctStates,
+                ["invariants"] = invs,
+            };
+            Console.WriteLine(root.ToJsonString(Indented));
+        }
+        else
+        {
+            Console.WriteLine($"merge {merged.Model} scope {merged.Scope}: {merged.Count} shard(s); {merged.Options}");
+            foreach (var i in merged.Invariants)
+            {
+                string extra = i.Trace is null ? ""
+                    : $" ({i.Length} steps, shard {i.Shard}; trace {i.Trace}; replayed by conform: {(replays[i.Id].Passed ? "passed" : "FAILED: " + string.Join("; ", replays[i.Id].Failures.Select(f => f.Message)))})";
+                Console.WriteLine($"  {i.Id,-16} {i.Outcome.ToString().ToLowerInvariant()}{extra}");
+            }
+
+            foreach (string s in merged.StopReasons)
+            {
+                Console.WriteLine($"stopped early: {s}");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"verdict: {merged.Verdict.ToString().ToLowerInvariant()}");
+            Console.WriteLine($"{merged.DistinctStates} distinct states (union of the shards' fingerprint sets)");
+        }
+
+        return merged.Verdict switch
+        {
+            Outcome.Violated => ExitCodes.Violation,
+            Outcome.Inconclusive => ExitCodes.Inconclusive,
+            _ => ExitCodes.Ok,
+        };
     }
 
     private static int RunCheck(string modelPath, CheckOptions options, string scope, string outDir, bool json)

@@ -32,7 +32,15 @@ public sealed class BreadthFirst : ISearchStrategy
         var queue = new StateQueue();
         queue.Enqueue(init);
         queue.Advance(first);
-        int depth = 0;
+        Levels(search, queue, 0);
+    }
+
+    /// <summary>Expands <paramref name="queue"/>'s current level (level <paramref name="depth"/>, already checked)
+    /// and every level after it until the queue is empty or a limit stops the search.</summary>
+    /// <remarks>With <paramref name="split"/>, the new states of level <see cref="ShardSplit.Level"/> are numbered in
+    /// discovery order and all enter the seen-set, but only those the split owns are recorded and expanded.</remarks>
+    internal static void Levels(Search search, StateQueue queue, int depth, ShardSplit? split = null)
+    {
         while (queue.Current.Count > 0)
         {
             search.Depth = depth;
@@ -60,7 +68,7 @@ public sealed class BreadthFirst : ISearchStrategy
                         break;
                     }
 
-                    if (search.AddSeen(c.Fingerprint))
+                    if (search.AddSeen(c.Fingerprint) && (split is null || split.Level != depth + 1 || split.Take()))
                     {
                         search.Links.Add(c.Parent, c.Op);
                         queue.Enqueue(c.State);
@@ -124,7 +132,7 @@ public sealed class BreadthFirst : ISearchStrategy
         return outs;
     }
 
-    private static void CheckLevel(Search search, StateQueue queue)
+    internal static void CheckLevel(Search search, StateQueue queue)
     {
         var level = queue.Current;
         var found = new ImmutableArray<string>[level.Count];
@@ -161,4 +169,25 @@ public sealed class BreadthFirst : ISearchStrategy
     }
 
     private readonly record struct Candidate(long Fingerprint, int Parent, int Op, IommuState State);
+}
+
+/// <summary>Which states of the split level a shard keeps: the j-th new state of level <see cref="Level"/> (discovery order) when j mod <see cref="Count"/> = <see cref="Index"/>.</summary>
+/// <param name="Level">The split level (at least 1).</param>
+/// <param name="Index">The shard.</param>
+/// <param name="Count">The number of shards.</param>
+internal sealed record ShardSplit(int Level, int Index, int Count)
+{
+    /// <summary>Distinct states of the split level seen so far.</summary>
+    public int Total { get; private set; }
+
+    /// <summary>How many of them this shard kept.</summary>
+    public int Owned { get; private set; }
+
+    /// <summary>Numbers the next new state of the split level; true when this shard owns it.</summary>
+    public bool Take()
+    {
+        bool mine = Total++ % Count == Index;
+        Owned += mine ? 1 : 0;
+        return mine;
+    }
 }
