@@ -257,7 +257,7 @@ public static class ExplorerCommands
     private static int RunCheck(string modelPath, CheckOptions options, string scope, string outDir, bool json)
     {
         var model = ModelLocator.Load(modelPath);
-        var result = ModelChecker.Check(model, scope, options);
+        var result = LiveProgress.Run($"check {model.Name} --scope {scope}", options, o => ModelChecker.Check(model, scope, o));
         var files = new Dictionary<string, (string File, TraceVerdict Verdict)>(StringComparer.Ordinal);
         foreach (var inv in result.Invariants)
         {
@@ -476,12 +476,8 @@ public static class ExplorerCommands
                 MaxBindCount = pr.GetValue(MaxBind),
                 TimeLimit = t > 0 ? TimeSpan.FromSeconds(t) : null,
                 SpecRules = Inputs.SpecRuleList(),
-                OnProgress = ReportProgress,
+                OnProgress = p => Console.Error.WriteLine(LiveProgress.Line(p)),
             };
         }
-
-        private static void ReportProgress(Progress p) =>
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"progress: {p.States} states, depth {p.Depth}, {p.TransitionsPerSecond:F0} transitions/s, queue {p.Queue}, memory {p.MemoryBytes / (1 << 20)} MiB, {p.Elapsed.TotalSeconds:F0} s"));
     }
 }
