@@ -95,7 +95,8 @@ public sealed class KnownBuggyModelTests(ITestOutputHelper output)
             ops => h.Render(ops, "stale-" + model),
             3000,
             ModelSets.DefaultSeed,
-            output.WriteLine);
+            output.WriteLine,
+            saveFailure: false);
 
         Assert.False(outcome.Held, $"no stale translation found for {model} in {outcome.Iterations} traces");
         var steps = h.Run(outcome.Shrunk);

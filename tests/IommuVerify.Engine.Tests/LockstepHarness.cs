@@ -51,6 +51,8 @@ public sealed class LockstepHarness
     {
         var steps = Run(ops);
         var trace = Lockstep.ToTrace(name, "models/" + Path.GetFileName(ModelPath), ScopeName, steps, new Dictionary<string, string> { ["checker"] = "engine-lockstep" });
-        return TraceText.Render(trace, Scope) + "# with the engine's results:\n" + Lockstep.Describe(steps, Scope);
+        // The engine's side goes in comments, so the text stays a trace that replays (it is saved as a regression on failure).
+        var engineSide = Lockstep.Describe(steps, Scope).TrimEnd('\n').Split('\n').Select(l => "#   " + l);
+        return TraceText.Render(trace, Scope) + "# with the engine's results:\n" + string.Join('\n', engineSide) + "\n";
     }
 }

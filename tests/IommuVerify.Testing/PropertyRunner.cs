@@ -20,8 +20,11 @@ public sealed record PropertyOutcome<T>(string Name, int Iterations, ulong Seed,
 }
 
 /// <summary>Our thin property runner: seeded iterations, a printed seed, shrinking, and replay by seed.</summary>
-/// <remarks>Environment: <c>IOMMUVERIFY_PROP_ITERATIONS</c> overrides the iteration count; <c>IOMMUVERIFY_PROP_SEED</c>
-/// sets the base seed (iteration 0 runs exactly that seed, so a printed failing seed replays with one iteration).</remarks>
+/// <remarks>Environment: <c>IOMMUVERIFY_PROP_ITERATIONS</c> overrides the iteration count; <c>IOMMUVERIFY_PROP_EFFORT</c>
+/// multiplies it (a nightly run sets, say, 50); <c>IOMMUVERIFY_PROP_SEED</c> sets the base seed (iteration 0 runs exactly
+/// that seed, so a printed failing seed replays with one iteration); <c>IOMMUVERIFY_PROP_LOG</c> names a file that every
+/// run's seed line and outcome are appended to, so CI can print them. A failing value is saved as a trace under
+/// <c>tests/conformance/regressions/</c> (see <see cref="Regressions"/>).</remarks>
 public static class PropertyRunner
 {
     /// <summary>The iteration-count variable.</summary>
@@ -30,9 +33,51 @@ public static class PropertyRunner
     /// <summary>The seed variable.</summary>
     public const string SeedVariable = "IOMMUVERIFY_PROP_SEED";
 
-    /// <summary>The iteration count: the environment's, else <paramref name="fallback"/>.</summary>
-    public static int Iterations(int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(IterationsVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : fallback;
+    /// <summary>The effort variable: a whole-number multiplier of every default iteration count.</summary>
+    public const string EffortVariable = "IOMMUVERIFY_PROP_EFFORT";
+
+    /// <summary>The log-file variable.</summary>
+    public const string LogVariable = "IOMMUVERIFY_PROP_LOG";
+
+    private static readonly object LogGate = new();
+
+    /// <summary>The iteration count: the environment's, else <paramref name="fallback"/> times the effort.</summary>
+    public static int Iterations(int fallback)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable(IterationsVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
+        {
+            return n;
+        }
+
+        int effort = int.TryParse(Environment.GetEnvironmentVariable(EffortVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int e) && e > 0 ? e : 1;
+        return checked(fallback * effort);
+    }
+
+    /// <summary>Writes <paramref name="line"/> to the test's log and appends it to the run log file, when one is set.</summary>
+    public static void Report(Action<string> log, string line)
+    {
+        log(line);
+        if (Environment.GetEnvironmentVariable(LogVariable) is { Length: > 0 } file)
+        {
+            lock (LogGate)
+            {
+                File.AppendAllText(file, line + Environment.NewLine);
+            }
+        }
+    }
+
+    /// <summary>A seed for one named property derived from a base seed, the same in every process
+    /// (unlike <see cref="string.GetHashCode()"/>, which .NET randomizes per process).</summary>
+    public static ulong SeedFor(ulong seed, string name)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (char c in name)
+        {
+            h = (h ^ c) * 1099511628211UL;
+        }
+
+        return IterationSeed(seed ^ h, 1);
+    }
 
     /// <summary>The base seed: the environment's, else <paramref name="fallback"/>.</summary>
     public static ulong Seed(ulong fallback) =>
@@ -64,6 +109,9 @@ public static class PropertyRunner
     /// <param name="iterations">The default iteration count.</param>
     /// <param name="seed">The default base seed.</param>
     /// <param name="log">Where the seed and any failure are printed.</param>
+    /// <param name="saveFailure">Save the shrunk failing value as a regression trace (false for searches that are
+    /// meant to fail, such as a hunt for a known bug).</param>
+    /// <param name="regressionDirectory">Where to save it; the regression folder by default.</param>
     public static PropertyOutcome<T> Run<T>(
         string name,
         Gen<T> gen,
@@ -72,11 +120,13 @@ public static class PropertyRunner
         Func<T, string> render,
         int iterations,
         ulong seed,
-        Action<string> log)
+        Action<string> log,
+        bool saveFailure = true,
+        string? regressionDirectory = null)
     {
         int n = Iterations(iterations);
         ulong baseSeed = Seed(seed);
-        log($"{name}: {n} iterations, {SeedVariable}={baseSeed}");
+        Report(log, $"{name}: {n} iterations, {SeedVariable}={baseSeed}");
         for (int i = 0; i < n; i++)
         {
             ulong s = IterationSeed(baseSeed, i);
@@ -88,13 +138,19 @@ public static class PropertyRunner
 
             var small = shrink(value, v => property(v) is not null);
             string message = property(small) ?? "the shrunk value no longer fails";
-            log($"{name}: failed at iteration {i}; replay with {SeedVariable}={s} {IterationsVariable}=1");
+            string trace = render(small);
+            Report(log, $"{name}: failed at iteration {i}; replay with {SeedVariable}={s} {IterationsVariable}=1");
             log($"{name}: {message}");
-            log(render(small));
+            log(trace);
+            if (saveFailure && Regressions.Save(name, s, trace, regressionDirectory) is { } saved)
+            {
+                Report(log, $"{name}: saved as {saved}; the normal test run replays it from now on");
+            }
+
             return new PropertyOutcome<T>(name, i + 1, baseSeed, s, value, small, message);
         }
 
-        log($"{name}: held for {n} iterations");
+        Report(log, $"{name}: held for {n} iterations");
         return new PropertyOutcome<T>(name, n, baseSeed, null, default, default, null);
     }
 }

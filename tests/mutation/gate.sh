@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The mutation gate: Stryker.NET on each mutated project with the tests that exercise it, then the score check.
+#
+#   tests/mutation/gate.sh                      full run on every project (Reference Engine Explorer Smt)
+#   tests/mutation/gate.sh --since main~5       only mutants in files changed since that commit
+#   tests/mutation/gate.sh Engine Explorer      only these projects
+#   tests/mutation/gate.sh --write-baseline     full run, then record the scores as the new baseline
+#
+# A project fails the gate when its score is below Stryker's break threshold (80, stryker-config.json) or, on a
+# full run, more than the tolerance below its score in tests/mutation/baseline.json (a ratchet: deleting a test
+# that kills mutants lowers the score and fails the gate). Reports go to StrykerOutput/gate/<project>/reports/.
+# Exit codes: 0 pass, 1 a project below its floor, 2 Stryker could not run.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+since=""
+write=""
+projects=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --since) since="$2"; shift 2 ;;
+    --since=*) since="${1#--since=}"; shift ;;
+    --write-baseline) write="--write-baseline"; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    Reference|Engine|Explorer|Smt) projects+=("$1"); shift ;;
+    *) echo "gate.sh: unknown argument '$1' (projects: Reference Engine Explorer Smt)" >&2; exit 2 ;;
+  esac
+done
+[ ${#projects[@]} -eq 0 ] && projects=(Reference Engine Explorer Smt)
+
+# The test projects that exercise each mutated project, and the tests left out of the mutation runs because they
+# spend seconds per run on processes (the C implementation, the line protocol, cvc5, the packed tool) and kill
+# nothing the others do not.
+tests_for() {
+  case "$1" in
+    Reference) echo "IommuVerify.Reference.Tests IommuVerify.Conformance.Tests" ;;
+    Engine) echo "IommuVerify.Engine.Tests" ;;
+    Explorer) echo "IommuVerify.Explorer.Tests" ;;
+    Smt) echo "IommuVerify.Smt.Tests" ;;
+  esac
+}
+filter='FullyQualifiedName!~CImplementation&FullyQualifiedName!~ExecProtocol&FullyQualifiedName!~Cvc5'
+
+# A mutant's failures are not regressions: keep them out of tests/conformance/regressions/.
+export IOMMUVERIFY_REGRESSIONS_DIR=off
+dotnet tool restore >/dev/null || { echo "gate.sh: dotnet tool restore failed (dotnet-stryker 5.1.0, .config/dotnet-tools.json)" >&2; exit 2; }
+
+out="$root/StrykerOutput/gate"
+rm -rf "$out"
+mkdir -p "$out"
+start=$(date +%s)
+for p in "${projects[@]}"; do
+  read -r -a tps <<< "$(tests_for "$p")"
+  args=()
+  for t in "${tps[@]}"; do args+=(-tp "$root/tests/$t/$t.csproj"); done
+  [ -n "$since" ] && args+=(--since "$since")
+  echo "=== $p: mutating src/IommuVerify.$p with ${tps[*]}${since:+ (since $since)}"
+  t0=$(date +%s)
+  (cd "$root/tests/${tps[0]}" && dotnet stryker -f "$root/stryker-config.json" -p "IommuVerify.$p.csproj" "${args[@]}" \
+      --test-case-filter "$filter" -O "$out/$p" -r json -r html -r dots -r cleartext --break-at 0) > "$out/$p.log" 2>&1
+  rc=$?
+  echo "=== $p: Stryker exit $rc after $(( $(date +%s) - t0 )) s (log: StrykerOutput/gate/$p.log)"
+  if [ ! -f "$out/$p/reports/mutation-report.json" ]; then
+    tail -20 "$out/$p.log"
+    echo "gate.sh: Stryker produced no report for $p" >&2
+    exit 2
+  fi
+done
+echo "=== all projects: $(( $(date +%s) - start )) s"
+
+ratchet="--ratchet"
+[ -n "$since" ] && ratchet=""
+python3 "$root/tests/mutation/score.py" "$root/tests/mutation/baseline.json" "$out" $ratchet $write

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Reads Stryker.NET JSON reports and prints each project's mutation score, then checks it against the gate.
+
+Usage: score.py BASELINE REPORT_DIR [--ratchet] [--write-baseline]
+REPORT_DIR holds one folder per project (Reference, Engine, ...) with reports/mutation-report.json.
+Score = detected / (detected + undetected), where detected = Killed + Timeout and undetected = Survived + NoCoverage
+(Stryker's definition; CompileError and Ignored mutants are not counted).
+Exit 0 when every project reaches the break threshold (and, with --ratchet, its recorded baseline), else 1.
+"""
+import json, os, sys
+
+def score(report_path):
+    data = json.load(open(report_path))
+    counts = {}
+    for f in data["files"].values():
+        for m in f["mutants"]:
+            counts[m["status"]] = counts.get(m["status"], 0) + 1
+    detected = counts.get("Killed", 0) + counts.get("Timeout", 0)
+    undetected = counts.get("Survived", 0) + counts.get("NoCoverage", 0)
+    total = detected + undetected
+    return (100.0 * detected / total if total else None), counts
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    ratchet = "--ratchet" in sys.argv
+    write = "--write-baseline" in sys.argv
+    baseline_path, out = args[0], args[1]
+    baseline = json.load(open(baseline_path))
+    floor = baseline["break"]
+    ok = True
+    results = {}
+    print(f"{'project':<12} {'score':>7} {'killed':>7} {'timeout':>8} {'survived':>9} {'no cov':>7} {'ignored':>8} {'floor':>7}  verdict")
+    for project in sorted(os.listdir(out)):
+        report = os.path.join(out, project, "reports", "mutation-report.json")
+        if not os.path.exists(report):
+            print(f"{project:<12} no report at {report}")
+            ok = False
+            continue
+        s, c = score(report)
+        results[project] = round(s, 2) if s is not None else None
+        need = floor
+        if ratchet and project in baseline["scores"]:
+            need = max(floor, baseline["scores"][project] - baseline["tolerance"])
+        verdict = "no mutants tested" if s is None else ("pass" if s >= need else "FAIL")
+        if s is not None and s < need:
+            ok = False
+        shown = "n/a" if s is None else f"{s:.2f}"
+        print(f"{project:<12} {shown:>7} {c.get('Killed',0):>7} {c.get('Timeout',0):>8} {c.get('Survived',0):>9} "
+              f"{c.get('NoCoverage',0):>7} {c.get('Ignored',0):>8} {need:>7.2f}  {verdict}")
+    if write:
+        baseline["scores"].update({k: v for k, v in results.items() if v is not None})
+        with open(baseline_path, "w") as fh:
+            json.dump(baseline, fh, indent=2, sort_keys=True)
+            fh.write("\n")
+        print(f"baseline written to {baseline_path}")
+    return 0 if ok else 1
+
+if __name__ == "__main__":
+    sys.exit(main())
