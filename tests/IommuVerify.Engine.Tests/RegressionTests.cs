@@ -98,3 +98,30 @@ public sealed class RegressionTests(ITestOutputHelper output)
         Assert.Equal("model ../models/m.json\nstep", Regressions.Relocate("model models/m.json\nstep", Path.Combine(RepoPaths.Root, "tests")));
     }
 }
+
+/// <summary>The property runner's knobs: iteration counts, effort and seeds.</summary>
+public sealed class PropertyRunnerTests
+{
+    [Theory]
+    [InlineData(100, null, null, 100)]
+    [InlineData(100, "7", null, 7)]
+    [InlineData(100, "7", "50", 7)]
+    [InlineData(100, null, "50", 5000)]
+    [InlineData(100, "0", "-3", 100)]
+    [InlineData(100, "many", "x", 100)]
+    public void Iterations_come_from_the_count_else_the_effort_times_the_default(int fallback, string? iterations, string? effort, int expected) =>
+        Assert.Equal(expected, PropertyRunner.Iterations(fallback, iterations, effort));
+
+    [Fact]
+    public void A_named_seed_is_the_same_in_every_process_and_differs_by_name()
+    {
+        // Pinned: a seed printed by one run must mean the same walk in another process or on another machine
+        // (string.GetHashCode would not: .NET randomizes it per process).
+        Assert.Equal(PropertyRunner.SeedFor(20261121, "intel-vtd"), PropertyRunner.SeedFor(20261121, "intel-vtd"));
+        Assert.Equal(11926709373399911041UL, PropertyRunner.SeedFor(20261121, "intel-vtd"));
+        Assert.NotEqual(PropertyRunner.SeedFor(20261121, "intel-vtd"), PropertyRunner.SeedFor(20261121, "amd-vi-v1"));
+        Assert.NotEqual(PropertyRunner.SeedFor(1, "intel-vtd"), PropertyRunner.SeedFor(2, "intel-vtd"));
+        Assert.Equal(5UL, PropertyRunner.IterationSeed(5, 0));
+        Assert.NotEqual(PropertyRunner.IterationSeed(5, 1), PropertyRunner.IterationSeed(5, 2));
+    }
+}

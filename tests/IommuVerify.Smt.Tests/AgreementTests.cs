@@ -1,4 +1,3 @@
-using System.Globalization;
 using IommuVerify.Reference;
 using IommuVerify.Reference.Invariants;
 using IommuVerify.Reference.State;
@@ -7,17 +6,20 @@ using IommuVerify.Smt.Native;
 using IommuVerify.Smt.Solving;
 using IommuVerify.Vocabulary.Model;
 using IommuVerify.Vocabulary.Operations;
+using IommuVerify.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace IommuVerify.Smt.Tests;
 
 /// <summary>For random reachable states and random operations, Z3's successor equals the reference model's, and every
-/// invariant evaluates the same. Iterations and seed come from IOMMUVERIFY_SMT_ITER / IOMMUVERIFY_SEED.</summary>
-public sealed class AgreementTests
+/// invariant evaluates the same. Iterations and the seed come from the property runner's variables
+/// (IOMMUVERIFY_PROP_ITERATIONS, IOMMUVERIFY_PROP_EFFORT, IOMMUVERIFY_PROP_SEED); the seed is printed.</summary>
+public sealed class AgreementTests(ITestOutputHelper output)
 {
-    private static int Iterations => int.TryParse(Environment.GetEnvironmentVariable("IOMMUVERIFY_SMT_ITER"), CultureInfo.InvariantCulture, out int n) ? n : 80;
+    private static int Iterations => PropertyRunner.Iterations(80);
 
-    private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("IOMMUVERIFY_SEED"), CultureInfo.InvariantCulture, out int n) ? n : 20261121;
+    private static ulong Seed => PropertyRunner.Seed(20261121);
 
     /// <summary>Random walks on the reference; each visited state and the next operation are checked symbolically.</summary>
     [Theory]
@@ -28,7 +30,9 @@ public sealed class AgreementTests
         var reference = ReferenceModel.For(model, "small");
         var checker = new InvariantChecker(reference);
         var ops = OpCatalog.For(reference.Scope);
-        var rng = new Random(Seed ^ name.GetHashCode(StringComparison.Ordinal));
+        ulong seed = PropertyRunner.SeedFor(Seed, name);
+        PropertyRunner.Report(output.WriteLine, $"smt-agreement/{name}: {Iterations} steps, {PropertyRunner.SeedVariable}={Seed} (walk seed {seed})");
+        var rng = new Random(unchecked((int)seed));
         using var ctx = new Z3Context();
         var t = new Terms(ctx);
         var m = new SymModel(t, reference);
@@ -73,5 +77,6 @@ public sealed class AgreementTests
         }
 
         Assert.Equal(Iterations, checkedSteps);
+        PropertyRunner.Report(output.WriteLine, $"smt-agreement/{name}: held for {checkedSteps} steps");
     }
 }

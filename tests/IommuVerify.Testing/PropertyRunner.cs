@@ -42,15 +42,20 @@ public static class PropertyRunner
     private static readonly object LogGate = new();
 
     /// <summary>The iteration count: the environment's, else <paramref name="fallback"/> times the effort.</summary>
-    public static int Iterations(int fallback)
+    public static int Iterations(int fallback) =>
+        Iterations(fallback, Environment.GetEnvironmentVariable(IterationsVariable), Environment.GetEnvironmentVariable(EffortVariable));
+
+    /// <summary>The iteration count from the two variables' values: an explicit count wins, else the fallback times
+    /// the effort; values that are not positive whole numbers are ignored.</summary>
+    public static int Iterations(int fallback, string? iterations, string? effort)
     {
-        if (int.TryParse(Environment.GetEnvironmentVariable(IterationsVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
+        if (int.TryParse(iterations, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0)
         {
             return n;
         }
 
-        int effort = int.TryParse(Environment.GetEnvironmentVariable(EffortVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int e) && e > 0 ? e : 1;
-        return checked(fallback * effort);
+        int e = int.TryParse(effort, NumberStyles.None, CultureInfo.InvariantCulture, out int x) && x > 0 ? x : 1;
+        return checked(fallback * e);
     }
 
     /// <summary>Writes <paramref name="line"/> to the test's log and appends it to the run log file, when one is set.</summary>
