@@ -44,24 +44,69 @@ public sealed class ProveTests
         Assert.StartsWith("sva_bind", Assert.IsType<Cti>(o.Cti).Operation, StringComparison.Ordinal);
     }
 
+    /// <summary>amd-vi-v1 has no lemmas: INV-TLB-COH is not 1-inductive (a CTI is shown); the Houdini loop drops it from
+    /// the hypotheses, asks again (INV-SVA-RID then fails too, in round 2) and proves what is inductive on its own
+    /// (INV-VPASID-BIJ).</summary>
     [Fact]
-    public void NonInductiveInvariantShowsCounterexampleToInduction()
+    public void NonInductiveInvariantShowsCounterexampleToInductionAndTheRestIsProved()
     {
-        var r = InductionChecker.Run(Models.Load("intel-vtd"), "conformance", new InductionOptions(1, TimeSpan.FromSeconds(30)));
+        var r = InductionChecker.Run(Models.Load("amd-vi-v1"), "conformance", new InductionOptions(1, TimeSpan.FromSeconds(30)));
         var tlb = r.Outcomes.Single(o => o.Id == InvariantIds.TlbCoh);
         Assert.Equal(ProofVerdict.NotInductive, tlb.Verdict);
         var cti = Assert.IsType<Cti>(tlb.Cti);
         Assert.Contains("dom_kind", cti.State, StringComparison.Ordinal);
-        Assert.DoesNotContain(r.Outcomes, o => o.Verdict == ProofVerdict.Proved);
+        Assert.Equal(ProofVerdict.Proved, r.Outcomes.Single(o => o.Id == InvariantIds.VpasidBij).Verdict);
+        var svaRid = r.Outcomes.Single(o => o.Id == InvariantIds.SvaRid);
+        Assert.Equal(ProofVerdict.NotInductive, svaRid.Verdict);
+        Assert.Contains(r.Queries, q => q.Name == "IndProp[INV-SVA-RID] round 2");
         Assert.All(r.Queries.Where(q => q.Name.StartsWith("IndInit", StringComparison.Ordinal)), q => Assert.IsType<Solving.SolverResult.UnsatResult>(q.Result));
+    }
+
+    /// <summary>The lemma shipped in intel-vtd (every IOTLB entry's tag is some context's current tag) makes INV-TLB-COH
+    /// inductive: all six invariants and the lemma are proved on the standard scope. Without it, INV-TLB-COH is not.</summary>
+    [Fact]
+    public void ShippedLemmaProvesEveryInvariantOfIntelVtd()
+    {
+        var model = Models.Load("intel-vtd");
+        Assert.Single(model.Lemmas);
+        var r = InductionChecker.Run(model, "standard", new InductionOptions(1, TimeSpan.FromSeconds(60)));
+        Assert.All(r.Outcomes, o => Assert.Equal(ProofVerdict.Proved, o.Verdict));
+        Assert.Equal(7, r.Outcomes.Length);
+
+        var without = model with { Lemmas = [] };
+        var r2 = InductionChecker.Run(without, "standard", new InductionOptions(1, TimeSpan.FromSeconds(60)));
+        Assert.Equal(ProofVerdict.NotInductive, r2.Outcomes.Single(o => o.Id == InvariantIds.TlbCoh).Verdict);
+    }
+
+    /// <summary>Counting, nested quantifiers and cache cells: a true counting lemma is proved, an off-by-one one fails
+    /// its base case, one that two allocations break is not inductive, and a cache cell with a symbolic index is an input error.</summary>
+    [Theory]
+    [InlineData("#(d in slot: dom_kind[d] == 0) + #(d in slot: dom_kind[d] != 0) == 2", ProofVerdict.Proved)]
+    [InlineData("forall d in slot: dom_users[d] == #(g in group, p in pasid: pasid_domain[g, p] == d) + 1", ProofVerdict.BaseFails)]
+    [InlineData("exists d in slot: dom_kind[d] == 0 || !(forall t in tag, i in iova, v in pte: !iotlb[t, i, v])", ProofVerdict.NotInductive)]
+    public void LemmaSyntaxCountsQuantifiesAndReadsCaches(string lemma, ProofVerdict expected)
+    {
+        var model = Models.Load("intel-vtd");
+        var withLemma = model with { Lemmas = [Vocabulary.Json.JsonReader.Parse("x.json", "\"" + lemma + "\"")] };
+        var r = InductionChecker.Run(withLemma, "conformance", new InductionOptions(1, TimeSpan.FromSeconds(30)));
+        Assert.Equal(expected, r.Outcomes.Single(o => o.Id == "lemma 1").Verdict);
+    }
+
+    [Fact]
+    public void CacheCellWithSymbolicIndexIsAnInputError()
+    {
+        var model = Models.Load("intel-vtd");
+        var bad = model with { Lemmas = [Vocabulary.Json.JsonReader.Parse("x.json", "\"forall g in group: !iotlb[rid_domain[g], 0, 1]\"")] };
+        var e = Assert.Throws<InputError>(() => InductionChecker.Run(bad, "conformance", new InductionOptions(1, TimeSpan.FromSeconds(5))));
+        Assert.Contains("constants", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void MalformedLemmaIsAnInputError()
     {
-        string text = File.ReadAllText(Models.PathOf("intel-vtd"))
+        string text = File.ReadAllText(Models.PathOf("amd-vi-v1"))
             .Replace("\"expect\": {", "\"lemmas\": [\"forall g in group: rid_domain[g] >=\"],\n  \"expect\": {", StringComparison.Ordinal);
-        var model = ModelLoader.Parse(Models.PathOf("intel-vtd"), text);
+        var model = ModelLoader.Parse(Models.PathOf("amd-vi-v1"), text);
         var e = Assert.Throws<InputError>(() => InductionChecker.Run(model, "small", new InductionOptions(1, TimeSpan.FromSeconds(5))));
         Assert.Contains("lemma 1", e.Message, StringComparison.Ordinal);
     }

@@ -21,8 +21,6 @@ public enum ProofVerdict
 {
     /// <summary>Base case and inductive step hold for every target and lemma: proved for all depths.</summary>
     Proved,
-    /// <summary>Its own step holds, but only assuming targets or lemmas whose step failed: not proved.</summary>
-    StepHoldsRelative,
     /// <summary>The inductive step fails: a counterexample to induction exists (a lemma may rule it out).</summary>
     NotInductive,
     /// <summary>The base case fails: a real violation within k-1 steps.</summary>
@@ -60,8 +58,10 @@ public sealed record InductionResult(int K, ImmutableArray<string> Lemmas, Immut
 
 /// <summary>k-induction over the invariants a model expects to hold, strengthened by the model's lemmas.</summary>
 /// <remarks>IndInit: from the initial state, no target or lemma fails within k-1 steps. IndNext: k+1 free, well-typed
-/// states joined by transitions. IndProp: the hypotheses (all targets and lemmas) hold on the first k states; each
-/// target and lemma is asked separately to fail on the last. Unsat for all of them proves all of them.</remarks>
+/// states joined by transitions. IndProp: the hypotheses (the targets and lemmas whose base case holds) hold on the
+/// first k states; each is asked separately to fail on the last. Those that can are not inductive and leave the
+/// hypotheses, and the rest are asked again (Houdini's fixed point). The targets and lemmas left standing are proved
+/// together: each holds on the first k steps and, assuming all of them on k consecutive states, on the next.</remarks>
 public static class InductionChecker
 {
     /// <summary>Runs k-induction.</summary>
@@ -106,7 +106,10 @@ public static class InductionChecker
             }
         }
 
-        // IndNext + IndProp: the inductive step.
+        // IndNext + IndProp: the inductive step, Houdini-style. The hypotheses are the targets and lemmas still standing;
+        // each is asked to fail on the last state; those that can are dropped from the hypotheses and the rest asked
+        // again, until none fails. What stands then holds on the initial steps and is preserved as a set: proved.
+        var standing = props.Where(p => !verdicts.ContainsKey(p.Name)).ToList();
         using (var solver = new Z3Solver(t))
         {
             var path = new Unrolling(m, ops);
@@ -118,35 +121,46 @@ public static class InductionChecker
                 solver.Assert(m.WellTyped(path.States[i]));
             }
 
-            for (int i = 0; i < o.K; i++)
+            for (int round = 1; standing.Count > 0; round++)
             {
-                solver.Assert(t.And(props.Select(p => p.Holds(path.States[i]))));
-            }
-
-            foreach (var (name, holds) in props)
-            {
-                if (verdicts.ContainsKey(name))
+                solver.Push();
+                for (int i = 0; i < o.K; i++)
                 {
-                    continue;
+                    solver.Assert(t.And(standing.Select(p => p.Holds(path.States[i]))));
                 }
 
-                var bad = !holds(path.States[o.K]);
-                var r = Query(solver, bad, $"IndProp[{name}]", o, model.Name, queries, keepModel: true);
-                if (r is SolverResult.SatResult)
+                var failed = new List<string>();
+                foreach (var (name, holds) in standing)
                 {
-                    var before = StateReader.Read(solver, m, path.States[o.K - 1]);
-                    var op = ops[solver.EvalInt(path.Choices[o.K])];
-                    verdicts[name] = new ProofOutcome(name, ProofVerdict.NotInductive, $"not {o.K}-inductive with the hypotheses given", new Cti(before.Describe(m), OpText.Render(op, scope)));
-                    solver.Pop();
+                    var bad = !holds(path.States[o.K]);
+                    string qname = round == 1 ? $"IndProp[{name}]" : $"IndProp[{name}] round {round}";
+                    var r = Query(solver, bad, qname, o, model.Name, queries, keepModel: true);
+                    if (r is SolverResult.SatResult)
+                    {
+                        var before = StateReader.Read(solver, m, path.States[o.K - 1]);
+                        var op = ops[solver.EvalInt(path.Choices[o.K])];
+                        string given = round == 1 ? "with the hypotheses given" : $"once {string.Join(", ", props.Select(p => p.Name).Where(n => verdicts.TryGetValue(n, out var v) && v.Verdict == ProofVerdict.NotInductive))} are dropped from the hypotheses";
+                        verdicts[name] = new ProofOutcome(name, ProofVerdict.NotInductive, $"not {o.K}-inductive {given}", new Cti(before.Describe(m), OpText.Render(op, scope)));
+                        solver.Pop();
+                        failed.Add(name);
+                    }
+                    else if (r is not SolverResult.UnsatResult)
+                    {
+                        verdicts[name] = new ProofOutcome(name, ProofVerdict.Inconclusive, $"IndProp: {r}", null);
+                        failed.Add(name);
+                    }
                 }
-                else if (r is not SolverResult.UnsatResult)
+
+                solver.Pop();
+                if (failed.Count == 0)
                 {
-                    verdicts[name] = new ProofOutcome(name, ProofVerdict.Inconclusive, $"IndProp: {r}", null);
+                    break;
                 }
+
+                standing.RemoveAll(p => failed.Contains(p.Name));
             }
         }
 
-        bool allStep = props.All(p => !verdicts.ContainsKey(p.Name));
         var outcomes = ImmutableArray.CreateBuilder<ProofOutcome>();
         foreach (string id in InvariantIds.All)
         {
@@ -156,33 +170,29 @@ public static class InductionChecker
             }
             else
             {
-                outcomes.Add(Final(id, allStep, unencoded, verdicts));
+                outcomes.Add(Final(id, unencoded, verdicts));
             }
         }
 
         foreach (var l in lemmas)
         {
-            outcomes.Add(Final(l.Name, allStep, unencoded, verdicts) with { Detail = l.Text });
+            var f = Final(l.Name, unencoded, verdicts);
+            outcomes.Add(f with { Detail = f.Detail.Length == 0 ? l.Text : $"{l.Text} ({f.Detail})" });
         }
 
         return new InductionResult(o.K, [.. lemmas.Select(l => l.Text)], queries.ToImmutable(), outcomes.ToImmutable());
     }
 
-    private static ProofOutcome Final(string id, bool allStep, ImmutableArray<OpCode> unencoded, Dictionary<string, ProofOutcome> verdicts)
+    private static ProofOutcome Final(string id, ImmutableArray<OpCode> unencoded, Dictionary<string, ProofOutcome> verdicts)
     {
         if (verdicts.TryGetValue(id, out var v))
         {
             return v;
         }
 
-        if (!unencoded.IsEmpty)
-        {
-            return new ProofOutcome(id, ProofVerdict.Inconclusive, $"inconclusive for unencoded operations: {string.Join(", ", unencoded.Select(OpText.Name))}", null);
-        }
-
-        return allStep
+        return unencoded.IsEmpty
             ? new ProofOutcome(id, ProofVerdict.Proved, "", null)
-            : new ProofOutcome(id, ProofVerdict.StepHoldsRelative, "its step holds, but another hypothesis is not inductive", null);
+            : new ProofOutcome(id, ProofVerdict.Inconclusive, $"inconclusive for unencoded operations: {string.Join(", ", unencoded.Select(OpText.Name))}", null);
     }
 
     private static SolverResult Query(Z3Solver solver, Expr bad, string name, InductionOptions o, string model, ImmutableArray<QueryRecord>.Builder queries, bool keepModel = false)

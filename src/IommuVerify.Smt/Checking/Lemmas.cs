@@ -16,15 +16,29 @@ public sealed record Lemma(string Name, string Text, Func<SymModel, SymState, Ex
 
 /// <summary>Parses lemmas. Syntax (one JSON string per lemma):
 /// <code>
-/// lemma  := [ "forall" NAME "in" SET { "," NAME "in" SET } ":" ] expr
-/// SET    := slot | group | dev | mm | vm | iova | pasid (1..pasids) | pasid0 (0..pasids) | vpasid (1..vpasids)
-/// expr   := or [ "-&gt;" expr ]          or := and { "||" and }      and := unary { "&amp;&amp;" unary }
-/// unary  := "!" unary | "(" expr ")" | term CMP term          CMP := == | != | &lt; | &lt;= | &gt; | &gt;=
-/// term   := atom { ("+" | "-") atom }    atom := INT | "-" INT | NAME | ARRAY "[" term { "," term } "]"
-/// ARRAY  := dom_kind | dom_flags | dom_format | dom_mm | dom_parent | dom_users | pte | rid_domain | pasid_domain
-///         | guest_pasid | mm_pasid | sva_users | pasid_owner | vpasid_table
+/// lemma   := expr
+/// expr    := quant | imp              quant := ("forall" | "exists") binders ":" expr
+/// binders := NAME "in" SET { "," NAME "in" SET }
+/// imp     := or [ "-&gt;" expr ]        or := and { "||" and }      and := unary { "&amp;&amp;" unary }
+/// unary   := "!" unary | quant | "(" expr ")" | term [ CMP term ]      CMP := == | != | &lt; | &lt;= | &gt; | &gt;=
+/// term    := atom { ("+" | "-") atom }
+/// atom    := INT | "-" INT | "true" | "false" | NAME | ARRAY "[" term { "," term } "]"
+///          | CACHE "[" term { "," term } "]" | FUNC "(" term { "," term } ")" | "#" "(" binders ":" expr ")"
+/// SET     := slot | group | dev | mm | vm | iova | pasid (1..pasids) | pasid0 (0..pasids) | vpasid (1..vpasids)
+///          | tag (the IOTLB tags of the scope) | pte (the non-zero PTE values of the scope)
+/// ARRAY   := dom_kind | dom_flags | dom_format | dom_mm | dom_parent | dom_users | pte | rid_domain | pasid_domain
+///          | guest_pasid | mm_pasid | sva_users | pasid_owner | vpasid_table
+/// CACHE   := iotlb[tag, iova, pte] | devtlb[dev, pasid0, iova, pte] | fq[slot, iova]             (Boolean)
+/// FUNC    := tag(dev, pasid0) | table(dev, pasid0) | walk(dev, pasid0, iova) | group(dev)       (integer)
+///          | uses(dev, pasid0, slot) | exempt(dev, pasid0, iova)                               (Boolean)
 /// </code>
-/// Arrays are indexed as in the state (pte[slot, iova], pasid_domain[group, pasid0], ...); an index out of range reads -999.</summary>
+/// Arrays are indexed as in the state (pte[slot, iova], pasid_domain[group, pasid0], ...); an index out of range reads
+/// -999. Cache cells and functions take arguments that are constants once the bound names are substituted; a cache
+/// cell outside the scope's universe (a device without ATS, a tag the policy never makes) reads false. <c>#(...)</c>
+/// counts the bindings that satisfy its condition; <c>tag</c>, <c>table</c>, <c>walk</c>, <c>uses</c> and
+/// <c>exempt</c> are the context's IOTLB tag (-1 for none), page table, walk result (0 for a fault), whether it walks
+/// the slot (directly or as a nested domain's parent) and whether a queued invalidation exempts it (TLB-FQ-2), as in
+/// spec/invariants.md.</summary>
 public static class LemmaParser
 {
     private static readonly Dictionary<string, int> Arrays = SymState.ArrayNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
@@ -49,7 +63,8 @@ public static class LemmaParser
         return list;
     }
 
-    /// <summary>Parses one lemma; <paramref name="error"/> makes the exception for a syntax error.</summary>
+    /// <summary>Parses one lemma; <paramref name="error"/> makes the exception for a syntax error (also raised when the
+    /// lemma is first built over a state, for arguments that are not constants).</summary>
     public static Func<SymModel, SymState, Expr> Parse(string text, Scope scope, Func<string, Exception> error)
     {
         var p = new P(Tokenize(text, error), scope, error);
@@ -84,7 +99,7 @@ public static class LemmaParser
                 t.Add(s.Substring(i, 2));
                 i += 2;
             }
-            else if ("()[],:<>!+-".Contains(c, StringComparison.Ordinal))
+            else if ("()[],:<>!+-#".Contains(c, StringComparison.Ordinal))
             {
                 t.Add(c.ToString());
                 i++;
@@ -100,9 +115,14 @@ public static class LemmaParser
 
     private sealed class P(List<string> toks, Scope scope, Func<string, Exception> error)
     {
+        private static readonly string[] Comparisons = ["==", "!=", "<", "<=", ">", ">="];
+        private static readonly Dictionary<string, int> FuncArity = new(StringComparer.Ordinal)
+        {
+            ["tag"] = 2, ["table"] = 2, ["walk"] = 3, ["group"] = 1, ["uses"] = 3, ["exempt"] = 3,
+        };
+
         private int _i;
-        private readonly Dictionary<string, int> _env = new(StringComparer.Ordinal);
-        private readonly List<(string Name, int Lo, int Hi)> _binders = [];
+        private readonly List<string> _bound = [];
 
         private string Peek => _i < toks.Count ? toks[_i] : "";
 
@@ -118,79 +138,145 @@ public static class LemmaParser
 
         public Func<SymModel, SymState, Expr> Lemma()
         {
-            if (Peek == "forall")
-            {
-                Next();
-                do
-                {
-                    string name = Next();
-                    Expect("in");
-                    var (lo, hi) = Set(Next());
-                    _binders.Add((name, lo, hi));
-                }
-                while (Peek == "," && Next() == ",");
-                Expect(":");
-            }
-
             var body = Expr();
             if (_i != toks.Count)
             {
                 throw error($"unexpected \"{Peek}\" after the lemma");
             }
 
-            var binders = _binders.ToList();
             return (m, s) =>
             {
-                var env = new Dictionary<string, int>(StringComparer.Ordinal);
-                var parts = new List<Expr>();
-                void Loop(int b)
-                {
-                    if (b == binders.Count)
-                    {
-                        parts.Add(body(m, s, env));
-                        return;
-                    }
-
-                    for (int v = binders[b].Lo; v <= binders[b].Hi; v++)
-                    {
-                        env[binders[b].Name] = v;
-                        Loop(b + 1);
-                    }
-                }
-
-                Loop(0);
-                return m.T.And(parts);
+                var e = body(m, s, new Dictionary<string, int>(StringComparer.Ordinal));
+                return e.IsBool ? e : throw error("a lemma must be a condition, not a number");
             };
         }
 
-        private (int Lo, int Hi) Set(string name) => name switch
-        {
-            "slot" => (0, scope.DomainSlots - 1),
-            "group" => (0, scope.Groups.Length - 1),
-            "dev" => (0, scope.Devices.Length - 1),
-            "mm" => (0, scope.Mms.Length - 1),
-            "vm" => (0, scope.Vms.Length - 1),
-            "iova" => (0, scope.IovaPages - 1),
-            "pasid" => (1, scope.Pasids),
-            "pasid0" => (0, scope.Pasids),
-            "vpasid" => (1, scope.Vpasids),
-            _ => throw error($"unknown set \"{name}\"; expected slot, group, dev, mm, vm, iova, pasid, pasid0 or vpasid"),
-        };
-
         private delegate Expr F(SymModel m, SymState s, Dictionary<string, int> env);
+
+        /// <summary>The values of a set, given the encoding (tag and pte depend on the policy's universe).</summary>
+        private Func<SymModel, IReadOnlyList<int>> Set(string name)
+        {
+            (int Lo, int Hi)? range = name switch
+            {
+                "slot" => (0, scope.DomainSlots - 1),
+                "group" => (0, scope.Groups.Length - 1),
+                "dev" => (0, scope.Devices.Length - 1),
+                "mm" => (0, scope.Mms.Length - 1),
+                "vm" => (0, scope.Vms.Length - 1),
+                "iova" => (0, scope.IovaPages - 1),
+                "pasid" => (1, scope.Pasids),
+                "pasid0" => (0, scope.Pasids),
+                "vpasid" => (1, scope.Vpasids),
+                _ => null,
+            };
+            if (range is { } r)
+            {
+                int[] values = [.. Enumerable.Range(r.Lo, Math.Max(0, r.Hi - r.Lo + 1))];
+                return _ => values;
+            }
+
+            return name switch
+            {
+                "tag" => m => m.U.Tags,
+                "pte" => m => m.U.PteValues,
+                _ => throw error($"unknown set \"{name}\"; expected slot, group, dev, mm, vm, iova, pasid, pasid0, vpasid, tag or pte"),
+            };
+        }
+
+        private List<(string Name, Func<SymModel, IReadOnlyList<int>> Values)> Binders()
+        {
+            var list = new List<(string, Func<SymModel, IReadOnlyList<int>>)>();
+            do
+            {
+                string name = Next();
+                if (!IsName(name) || Arrays.ContainsKey(name) || FuncArity.ContainsKey(name) || name is "iotlb" or "devtlb" or "fq")
+                {
+                    throw error($"\"{name}\" cannot name a bound variable");
+                }
+
+                Expect("in");
+                list.Add((name, Set(Next())));
+            }
+            while (Peek == "," && Next() == ",");
+            Expect(":");
+            return list;
+        }
+
+        private static bool IsName(string t) => t.Length > 0 && (char.IsLetter(t[0]) || t[0] == '_');
+
+        /// <summary>Every binding of <paramref name="binders"/>, each applied to <paramref name="body"/>.</summary>
+        private static List<Expr> Expand(SymModel m, SymState s, Dictionary<string, int> env, List<(string Name, Func<SymModel, IReadOnlyList<int>> Values)> binders, F body)
+        {
+            var parts = new List<Expr>();
+            void Loop(int b)
+            {
+                if (b == binders.Count)
+                {
+                    parts.Add(body(m, s, env));
+                    return;
+                }
+
+                bool had = env.TryGetValue(binders[b].Name, out int old);
+                foreach (int v in binders[b].Values(m))
+                {
+                    env[binders[b].Name] = v;
+                    Loop(b + 1);
+                }
+
+                if (had)
+                {
+                    env[binders[b].Name] = old;
+                }
+                else
+                {
+                    env.Remove(binders[b].Name);
+                }
+            }
+
+            Loop(0);
+            return parts;
+        }
+
+        /// <summary>Parses binders and a body with the binders' names in scope.</summary>
+        private (List<(string Name, Func<SymModel, IReadOnlyList<int>> Values)> Binders, F Body) Scoped()
+        {
+            var binders = Binders();
+            _bound.AddRange(binders.Select(b => b.Name));
+            var body = Expr();
+            _bound.RemoveRange(_bound.Count - binders.Count, binders.Count);
+            return (binders, body);
+        }
 
         private F Expr()
         {
+            if (Peek is "forall" or "exists")
+            {
+                return Quant();
+            }
+
             var a = Or();
             if (Peek == "->")
             {
                 Next();
                 var b = Expr();
-                return (m, s, e) => a(m, s, e).Implies(b(m, s, e));
+                return (m, s, e) => Bool(a(m, s, e)).Implies(Bool(b(m, s, e)));
             }
 
             return a;
         }
+
+        private F Quant()
+        {
+            bool all = Next() == "forall";
+            var (binders, body) = Scoped();
+            return all
+                ? (m, s, e) => m.T.And(Expand(m, s, e, binders, body).Select(Bool))
+                : (m, s, e) => m.T.Or(Expand(m, s, e, binders, body).Select(Bool));
+        }
+
+        private Expr Bool(Expr x) => x.IsBool ? x : throw error("a number where a condition is expected");
+
+        private Expr Num(Expr x) => !x.IsBool ? x : throw error("a condition where a number is expected");
 
         private F Or()
         {
@@ -200,7 +286,7 @@ public static class LemmaParser
                 Next();
                 var l = a;
                 var r = And();
-                a = (m, s, e) => l(m, s, e) | r(m, s, e);
+                a = (m, s, e) => Bool(l(m, s, e)) | Bool(r(m, s, e));
             }
 
             return a;
@@ -214,7 +300,7 @@ public static class LemmaParser
                 Next();
                 var l = a;
                 var r = Unary();
-                a = (m, s, e) => l(m, s, e) & r(m, s, e);
+                a = (m, s, e) => Bool(l(m, s, e)) & Bool(r(m, s, e));
             }
 
             return a;
@@ -226,7 +312,12 @@ public static class LemmaParser
             {
                 Next();
                 var a = Unary();
-                return (m, s, e) => !a(m, s, e);
+                return (m, s, e) => !Bool(a(m, s, e));
+            }
+
+            if (Peek is "forall" or "exists")
+            {
+                return Quant();
             }
 
             if (Peek == "(")
@@ -238,17 +329,21 @@ public static class LemmaParser
             }
 
             var l = Term();
+            if (!Comparisons.Contains(Peek))
+            {
+                return (m, s, e) => Bool(l(m, s, e));
+            }
+
             string op = Next();
             var r = Term();
             return op switch
             {
-                "==" => (m, s, e) => l(m, s, e).Eq(r(m, s, e)),
-                "!=" => (m, s, e) => l(m, s, e).Ne(r(m, s, e)),
-                "<" => (m, s, e) => l(m, s, e).Lt(r(m, s, e)),
-                "<=" => (m, s, e) => !r(m, s, e).Lt(l(m, s, e)),
-                ">" => (m, s, e) => r(m, s, e).Lt(l(m, s, e)),
-                ">=" => (m, s, e) => !l(m, s, e).Lt(r(m, s, e)),
-                _ => throw error($"expected a comparison, found \"{op}\""),
+                "==" => (m, s, e) => Num(l(m, s, e)).Eq(Num(r(m, s, e))),
+                "!=" => (m, s, e) => Num(l(m, s, e)).Ne(Num(r(m, s, e))),
+                "<" => (m, s, e) => Num(l(m, s, e)).Lt(Num(r(m, s, e))),
+                "<=" => (m, s, e) => !Num(r(m, s, e)).Lt(Num(l(m, s, e))),
+                ">" => (m, s, e) => Num(r(m, s, e)).Lt(Num(l(m, s, e))),
+                _ => (m, s, e) => !Num(l(m, s, e)).Lt(Num(r(m, s, e))),
             };
         }
 
@@ -261,12 +356,28 @@ public static class LemmaParser
                 var l = a;
                 var r = Atom();
                 a = minus
-                    ? (m, s, e) => l(m, s, e) + (r(m, s, e).Value is { } c ? m.T.Int(-c) : throw error("only constants can be subtracted"))
-                    : (m, s, e) => l(m, s, e) + r(m, s, e);
+                    ? (m, s, e) => Num(l(m, s, e)) + (Num(r(m, s, e)).Value is { } c ? m.T.Int(-c) : throw error("only constants can be subtracted"))
+                    : (m, s, e) => Num(l(m, s, e)) + Num(r(m, s, e));
             }
 
             return a;
         }
+
+        private List<F> Args(string open, string close)
+        {
+            Expect(open);
+            var idx = new List<F> { Term() };
+            while (Peek == ",")
+            {
+                Next();
+                idx.Add(Term());
+            }
+
+            Expect(close);
+            return idx;
+        }
+
+        private int Const(Expr x, string what) => x.Value is { } v && !x.IsBool ? v : throw error($"{what} takes arguments that are constants once bound names are substituted");
 
         private F Atom()
         {
@@ -282,27 +393,102 @@ public static class LemmaParser
                 return (m, _, _) => m.T.Int(v);
             }
 
-            if (Arrays.TryGetValue(t, out int arr))
+            if (t is "true" or "false")
             {
-                Expect("[");
-                var idx = new List<F> { Term() };
-                while (Peek == ",")
-                {
-                    Next();
-                    idx.Add(Term());
-                }
-
-                Expect("]");
-                var dims = Dims(arr, idx.Count);
-                return (m, s, e) => Read(m, s.Ints[arr], dims, [.. idx.Select(f => f(m, s, e))]);
+                return (m, _, _) => m.T.Bool(t == "true");
             }
 
-            if (_binders.Any(b => b.Name == t))
+            if (t == "#")
+            {
+                Expect("(");
+                var (binders, body) = Scoped();
+                Expect(")");
+                return (m, s, e) => Expand(m, s, e, binders, body).Aggregate(m.T.Int(0), (sum, c) => sum + m.T.Ite(Bool(c), 1, 0));
+            }
+
+            if (_bound.Contains(t))
             {
                 return (m, _, e) => m.T.Int(e[t]);
             }
 
+            if (Arrays.TryGetValue(t, out int arr))
+            {
+                var idx = Args("[", "]");
+                var dims = Dims(arr, idx.Count);
+                return (m, s, e) => Read(m, s.Ints[arr], dims, [.. idx.Select(f => Num(f(m, s, e)))]);
+            }
+
+            if (t is "iotlb" or "devtlb" or "fq")
+            {
+                var idx = Args("[", "]");
+                int want = t == "iotlb" ? 3 : t == "devtlb" ? 4 : 2;
+                if (idx.Count != want)
+                {
+                    throw error($"{t} takes {want} indexes");
+                }
+
+                return (m, s, e) => Cache(m, s, t, [.. idx.Select(f => Const(Num(f(m, s, e)), t))]);
+            }
+
+            if (FuncArity.TryGetValue(t, out int arity))
+            {
+                var args = Args("(", ")");
+                if (args.Count != arity)
+                {
+                    throw error($"{t} takes {arity} argument(s)");
+                }
+
+                return (m, s, e) => Func(m, s, t, [.. args.Select(f => Const(Num(f(m, s, e)), t))]);
+            }
+
             throw error($"unknown name \"{t}\"");
+        }
+
+        private Expr Cache(SymModel m, SymState s, string name, int[] a)
+        {
+            var u = m.U;
+            switch (name)
+            {
+                case "iotlb":
+                    return u.Tags.Contains(a[0]) && a[1] >= 0 && a[1] < u.Iovas && u.PteValues.Contains(a[2]) ? s.Iotlb[u.IotlbIndex(a[0], a[1], a[2])] : m.T.False;
+                case "devtlb":
+                    return u.AtsDevices.Contains(a[0]) && a[1] >= 0 && a[1] < u.PasidRow && a[2] >= 0 && a[2] < u.Iovas && u.PteValues.Contains(a[3])
+                        ? s.DevTlb[u.DevTlbIndex(a[0], a[1], a[2], a[3])] : m.T.False;
+                default:
+                    return a[0] >= 0 && a[0] < u.Slots && a[1] >= 0 && a[1] < u.Iovas ? s.Fq[u.FqIndex(a[0], a[1])] : m.T.False;
+            }
+        }
+
+        private Expr Func(SymModel m, SymState s, string name, int[] a)
+        {
+            if (a[0] < 0 || a[0] >= scope.Devices.Length)
+            {
+                throw error($"{name}: no device {a[0]}");
+            }
+
+            if (name == "group")
+            {
+                return m.T.Int(scope.Devices[a[0]].Group);
+            }
+
+            if (a[1] < 0 || a[1] > scope.Pasids)
+            {
+                throw error($"{name}: no PASID {a[1]}");
+            }
+
+            if (a.Length == 3 && (a[2] < 0 || a[2] >= (name == "uses" ? scope.DomainSlots : scope.IovaPages)))
+            {
+                throw error($"{name}: argument {a[2]} is out of range");
+            }
+
+            return name switch
+            {
+                "tag" => m.TagOf(s, a[0], a[1]),
+                "table" => m.TableOf(s, a[0], a[1]),
+                "walk" => m.WalkPte(s, a[0], a[1], a[2]),
+                "uses" => m.ContextUses(s, a[0], a[1], a[2]),
+                _ => m.DeferredExempt(s, a[0], a[1], a[2]),
+            };
         }
 
         private int[] Dims(int arr, int given)
