@@ -47,13 +47,13 @@ export IOMMUVERIFY_REGRESSIONS_DIR=off
 dotnet tool restore >/dev/null || { echo "gate.sh: dotnet tool restore failed (dotnet-stryker 5.1.0, .config/dotnet-tools.json)" >&2; exit 2; }
 
 # vstest leaves a test host behind when Stryker gives up on a mutant that loops forever; such a host spins on a
-# core until killed. Reap hosts of this repository's tests that lost their parent or ran for over ten minutes.
+# core until killed. Reap hosts of this repository's tests that lost their parent or ran for over five minutes (a mutant's test run takes seconds; idle hosts exit after about two and a half minutes).
 reap() {
   while sleep 5; do
     for pid in $(pgrep -f -- "--runtimeconfig $root/tests/" 2>/dev/null); do
       ppid=$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')
       age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
-      if [ "$ppid" = 1 ] || [ "${age:-0}" -gt 600 ]; then kill -9 "$pid" 2>/dev/null; fi
+      if [ "$ppid" = 1 ] || [ "${age:-0}" -gt 300 ]; then kill -9 "$pid" 2>/dev/null; fi
     done
   done
 }
@@ -69,7 +69,7 @@ for p in "${projects[@]}"; do
   read -r -a tps <<< "$(tests_for "$p")"
   args=()
   for t in "${tps[@]}"; do args+=(-tp "$root/tests/$t/$t.csproj"); done
-  [ -n "$since" ] && args+=(--since "$since")
+  [ -n "$since" ] && args+=("--since:$since")
   echo "=== $p: mutating src/IommuVerify.$p with ${tps[*]}${since:+ (since $since)}"
   t0=$(date +%s)
   (cd "$root/tests/${tps[0]}" && dotnet stryker -f "$root/stryker-config.json" -p "IommuVerify.$p.csproj" "${args[@]}" \
