@@ -30,7 +30,7 @@ def main():
     ok = True
     results = {}
     print(f"{'project':<12} {'score':>7} {'killed':>7} {'timeout':>8} {'survived':>9} {'no cov':>7} {'ignored':>8} {'floor':>7}  verdict")
-    for project in sorted(os.listdir(out)):
+    for project in sorted(p for p in os.listdir(out) if os.path.isdir(os.path.join(out, p))):
         report = os.path.join(out, project, "reports", "mutation-report.json")
         if not os.path.exists(report):
             print(f"{project:<12} no report at {report}")
