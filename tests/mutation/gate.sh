@@ -4,7 +4,10 @@
 #   tests/mutation/gate.sh                      full run on every project (Reference Engine Explorer Smt)
 #   tests/mutation/gate.sh --since main~5       only mutants in files changed since that commit
 #   tests/mutation/gate.sh Engine Explorer      only these projects
-#   tests/mutation/gate.sh --write-baseline     full run, then record the scores as the new baseline
+#   tests/mutation/gate.sh --write-baseline     full run, then record the scores (and this commit) as the baseline
+#   tests/mutation/gate.sh --ci                 what .ci/run does: per project, compared with the baseline commit,
+#                                               a full run when its tests changed, a since-run when only its
+#                                               source changed, nothing when neither did
 #
 # A project fails the gate when its score is below Stryker's break threshold (80, stryker-config.json) or, on a
 # full run, more than the tolerance below its score in tests/mutation/baseline.json (a ratchet: deleting a test
@@ -16,13 +19,15 @@ root=$(pwd)
 
 since=""
 write=""
+ci=""
 projects=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --since) since="$2"; shift 2 ;;
     --since=*) since="${1#--since=}"; shift ;;
     --write-baseline) write="--write-baseline"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --ci) ci=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     Reference|Engine|Explorer|Smt) projects+=("$1"); shift ;;
     *) echo "gate.sh: unknown argument '$1' (projects: Reference Engine Explorer Smt)" >&2; exit 2 ;;
   esac
@@ -41,6 +46,49 @@ tests_for() {
   esac
 }
 filter='FullyQualifiedName!~CImplementation&FullyQualifiedName!~ExecProtocol&FullyQualifiedName!~Cvc5'
+
+# The files whose change can change a project's mutants (its source) or its kills (its tests).
+source_of() {
+  case "$1" in
+    Smt) echo "src/IommuVerify.Smt/Encoding" ;;
+    *) echo "src/IommuVerify.$1" ;;
+  esac
+}
+tests_paths_of() {
+  local t out="tests/IommuVerify.Testing"
+  for t in $(tests_for "$1"); do out="$out tests/$t"; done
+  [ "$1" = Reference ] && out="$out tests/conformance"
+  echo "$out"
+}
+
+# --ci: decide per project from what changed since the baseline commit.
+declare -A mode
+if [ -n "$ci" ]; then
+  base=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("commit", ""))' tests/mutation/baseline.json)
+  if [ -z "$base" ] || ! git cat-file -e "$base^{commit}" 2>/dev/null; then
+    echo "gate.sh: the baseline commit '${base}' is not in this clone, so what changed since the last full run is unknown; mutation gate not run"
+    exit 0
+  fi
+  since="$base"
+  planned=()
+  for p in "${projects[@]}"; do
+    # shellcheck disable=SC2046
+    if [ -n "$(git diff --name-only "$base" -- $(tests_paths_of "$p"))" ]; then
+      mode[$p]=full; planned+=("$p")
+    elif [ -n "$(git diff --name-only "$base" -- "$(source_of "$p")")" ]; then
+      mode[$p]=since; planned+=("$p")
+    else
+      echo "=== $p: no change to its source or tests since the baseline commit ${base:0:12}: not run"
+    fi
+  done
+  if [ ${#planned[@]} -eq 0 ]; then
+    echo "gate.sh: nothing changed since the baseline commit ${base:0:12} (scores in tests/mutation/baseline.json)"
+    exit 0
+  fi
+  projects=("${planned[@]}")
+else
+  for p in "${projects[@]}"; do mode[$p]=$([ -n "$since" ] && echo since || echo full); done
+fi
 
 # A mutant's failures are not regressions: keep them out of tests/conformance/regressions/.
 export IOMMUVERIFY_REGRESSIONS_DIR=off
@@ -69,13 +117,14 @@ for p in "${projects[@]}"; do
   read -r -a tps <<< "$(tests_for "$p")"
   args=()
   for t in "${tps[@]}"; do args+=(-tp "$root/tests/$t/$t.csproj"); done
-  [ -n "$since" ] && args+=("--since:$since")
-  echo "=== $p: mutating src/IommuVerify.$p with ${tps[*]}${since:+ (since $since)}"
+  [ "${mode[$p]}" = since ] && args+=("--since:$since")
+  echo "=== $p: mutating $(source_of "$p") with ${tps[*]} (${mode[$p]} run${since:+, baseline ${since:0:12}})"
   t0=$(date +%s)
   (cd "$root/tests/${tps[0]}" && dotnet stryker -f "$root/stryker-config.json" -p "IommuVerify.$p.csproj" "${args[@]}" \
       --test-case-filter "$filter" -O "$out/$p" -r json -r html -r dots -r cleartext --break-at 0) > "$out/$p.log" 2>&1
   rc=$?
   echo "=== $p: Stryker exit $rc after $(( $(date +%s) - t0 )) s (log: StrykerOutput/gate/$p.log)"
+  echo "${mode[$p]}" > "$out/$p.mode"
   if [ ! -f "$out/$p/reports/mutation-report.json" ]; then
     tail -20 "$out/$p.log"
     echo "gate.sh: Stryker produced no report for $p" >&2
@@ -84,6 +133,6 @@ for p in "${projects[@]}"; do
 done
 echo "=== all projects: $(( $(date +%s) - start )) s"
 
-ratchet="--ratchet"
-[ -n "$since" ] && ratchet=""
-python3 "$root/tests/mutation/score.py" "$root/tests/mutation/baseline.json" "$out" $ratchet $write
+commit=""
+[ -n "$write" ] && commit="--commit=$(git rev-parse HEAD)"
+python3 "$root/tests/mutation/score.py" "$root/tests/mutation/baseline.json" "$out" --ratchet $write $commit

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Reads Stryker.NET JSON reports and prints each project's mutation score, then checks it against the gate.
 
-Usage: score.py BASELINE REPORT_DIR [--ratchet] [--write-baseline]
-REPORT_DIR holds one folder per project (Reference, Engine, ...) with reports/mutation-report.json.
+Usage: score.py BASELINE REPORT_DIR [--ratchet] [--write-baseline [--commit=SHA]]
+REPORT_DIR holds one folder per project (Reference, Engine, ...) with reports/mutation-report.json, and beside it
+PROJECT.mode saying "full" or "since"; the ratchet applies to full runs only (a since-run scores changed files only).
 Score = detected / (detected + undetected), where detected = Killed + Timeout and undetected = Survived + NoCoverage
 (Stryker's definition; CompileError and Ignored mutants are not counted).
 Exit 0 when every project reaches the break threshold (and, with --ratchet, its recorded baseline), else 1.
@@ -22,6 +23,7 @@ def score(report_path):
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    commit = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--commit=")), None)
     ratchet = "--ratchet" in sys.argv
     write = "--write-baseline" in sys.argv
     baseline_path, out = args[0], args[1]
@@ -39,7 +41,9 @@ def main():
         s, c = score(report)
         results[project] = round(s, 2) if s is not None else None
         need = floor
-        if ratchet and project in baseline["scores"]:
+        mode_file = os.path.join(out, project + ".mode")
+        full = not os.path.exists(mode_file) or open(mode_file).read().strip() == "full"
+        if ratchet and full and project in baseline["scores"]:
             need = max(floor, baseline["scores"][project] - baseline["tolerance"])
         verdict = "no mutants tested" if s is None else ("pass" if s >= need else "FAIL")
         if s is not None and s < need:
@@ -49,6 +53,8 @@ def main():
               f"{c.get('NoCoverage',0):>7} {c.get('Ignored',0):>8} {need:>7.2f}  {verdict}")
     if write:
         baseline["scores"].update({k: v for k, v in results.items() if v is not None})
+        if commit:
+            baseline["commit"] = commit
         with open(baseline_path, "w") as fh:
             json.dump(baseline, fh, indent=2, sort_keys=True)
             fh.write("\n")
