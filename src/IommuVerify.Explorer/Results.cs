@@ -64,6 +64,7 @@ public sealed record Coverage(
 /// <param name="Symmetry">The symmetry in words.</param>
 /// <param name="Constrained">Successors dropped by the bind-count state constraint.</param>
 /// <param name="CpuTime">Processor time the process used during the search (all threads).</param>
+/// <param name="Successor">Which successor function the search used, and why when it is the reference.</param>
 public sealed record SearchStats(
     long DistinctStates,
     long Transitions,
@@ -77,7 +78,8 @@ public sealed record SearchStats(
     int SymmetryGroupSize,
     string Symmetry,
     long Constrained,
-    TimeSpan CpuTime)
+    TimeSpan CpuTime,
+    string Successor)
 {
     /// <summary>Transitions per second.</summary>
     public double TransitionsPerSecond => Elapsed.TotalSeconds > 0 ? Transitions / Elapsed.TotalSeconds : 0;
