@@ -80,6 +80,30 @@ public sealed class CompactModelTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A state limit that is never reached switches the merge to one-by-one insertion in discovery order;
+    /// the parallel merge must number states and pick links exactly as that one does.</summary>
+    [Theory]
+    [InlineData("amd-v2-per-domain-did")]
+    [InlineData("intel-flush-queue-reuse")]
+    [InlineData("vpasid-allocated-mixed")]
+    public void Parallel_and_in_order_merges_give_the_same_search(string name)
+    {
+        var m = TestModels.Load(name);
+        var parallel = ModelChecker.Check(m, "small", new CheckOptions { Workers = 2 });
+        var inOrder = ModelChecker.Check(m, "small", new CheckOptions { Workers = 2, MaxStates = long.MaxValue });
+        Assert.Null(inOrder.StopReason);
+        Assert.Equal(inOrder.Stats.DistinctStates, parallel.Stats.DistinctStates);
+        Assert.Equal(inOrder.Stats.Depth, parallel.Stats.Depth);
+        foreach (var (a, b) in inOrder.Invariants.Zip(parallel.Invariants))
+        {
+            Assert.Equal(a.Outcome, b.Outcome);
+            if (a.Counterexample is { } ca)
+            {
+                Assert.True(ca.Trace.SameAs(b.Counterexample!.Trace), $"{name} {a.Id}: the merges give different counterexamples");
+            }
+        }
+    }
+
     [Fact]
     public void A_scope_the_encoding_cannot_hold_falls_back_to_the_reference_and_says_why()
     {

@@ -9,9 +9,11 @@ namespace IommuVerify.Explorer;
 /// paths, with states held as rows of one int array per level and no allocation per transition.</summary>
 /// <remarks>Each level runs in three phases. Expand (parallel, fixed chunks of the level): apply every operation to
 /// every state into a per-worker scratch row, fingerprint the successor and keep (fingerprint, parent, operation)
-/// when the seen-set does not hold it yet. Merge (one thread, chunk order, so in (parent, operation) order for any
-/// number of workers): insert into the seen-set, number the new states and record their links. Materialize
-/// (parallel): recompute each new state from its parent into the next level's rows and take its invariant verdicts.</remarks>
+/// when the seen-set does not hold it yet. Merge: insert the candidates into the seen-set so that the first candidate
+/// of each new fingerprint in (parent, operation) order wins, then number the winners in that order and record their
+/// links (in parallel by fingerprint partition; one by one in order under a state limit). Materialize (parallel):
+/// recompute each new state from its parent into the next level's rows and take its invariant verdicts. The result
+/// does not depend on the number of workers.</remarks>
 internal static class CompactLevels
 {
     private const int ChunkSize = 64;
@@ -43,24 +45,9 @@ internal static class CompactLevels
             }
 
             int nextStart = search.Links.Count;
-            var winners = new List<Candidate>();
-            foreach (var list in candidates)
-            {
-                foreach (var c in list)
-                {
-                    if (search.StatesFull)
-                    {
-                        break;
-                    }
-
-                    if (search.AddSeen(c.Fingerprint) && (split is null || split.Level != depth + 1 || split.Take()))
-                    {
-                        search.Links.Add(start + c.Parent, c.Op);
-                        winners.Add(c);
-                    }
-                }
-            }
-
+            var winners = search.Options.MaxStates > 0
+                ? MergeInOrder(search, candidates, start, depth, split)
+                : MergeParallel(search, candidates, start, depth, split);
             level = Materialize(search, space, level, winners, nextStart);
             count = winners.Count;
             start = nextStart;
@@ -72,6 +59,104 @@ internal static class CompactLevels
                 return;
             }
         }
+    }
+
+    /// <summary>Inserts the candidates into the seen-set one by one in discovery order, stopping at the state limit.</summary>
+    private static List<Candidate> MergeInOrder(Search search, List<Candidate>[] candidates, int start, int depth, ShardSplit? split)
+    {
+        var winners = new List<Candidate>();
+        foreach (var list in candidates)
+        {
+            foreach (var c in list)
+            {
+                if (search.StatesFull)
+                {
+                    return winners;
+                }
+
+                if (search.AddSeen(c.Fingerprint) && (split is null || split.Level != depth + 1 || split.Take()))
+                {
+                    search.Links.Add(start + c.Parent, c.Op);
+                    winners.Add(c);
+                }
+            }
+        }
+
+        return winners;
+    }
+
+    /// <summary>The same outcome as <see cref="MergeInOrder"/> without a state limit, with the seen-set inserts in parallel.</summary>
+    /// <remarks>Partition p of the fingerprints (hash mod workers) is inserted by one thread scanning all candidates in
+    /// discovery order, so the first candidate of each new fingerprint is the one that wins, for any number of workers.
+    /// When the table reaches its load limit every partition stops where it is, the table grows (between parallel
+    /// phases, as it must) and the partitions resume. The winners are then numbered in discovery order.</remarks>
+    private static List<Candidate> MergeParallel(Search search, List<Candidate>[] candidates, int start, int depth, ShardSplit? split)
+    {
+        var won = new bool[candidates.Length][];
+        for (int c = 0; c < candidates.Length; c++)
+        {
+            won[c] = new bool[candidates[c].Count];
+        }
+
+        int workers = search.Workers;
+        var seen = search.Seen;
+        var resume = new (int Chunk, int Index)[workers];
+        bool full = true;
+        while (full)
+        {
+            full = false;
+            int id = -1;
+            BreadthFirst.ForWorkers(workers, () =>
+            {
+                int mine = Interlocked.Increment(ref id);
+                var (c0, i0) = resume[mine];
+                for (int c = c0; c < candidates.Length; c++, i0 = 0)
+                {
+                    var list = candidates[c];
+                    for (int i = i0; i < list.Count; i++)
+                    {
+                        long fp = list[i].Fingerprint;
+                        if ((int)(((ulong)fp >> 32) % (ulong)workers) != mine)
+                        {
+                            continue;
+                        }
+
+                        switch (seen.TryAddWithinLoad(fp))
+                        {
+                            case true:
+                                won[c][i] = true;
+                                break;
+                            case null:
+                                resume[mine] = (c, i);
+                                Volatile.Write(ref full, true);
+                                return;
+                        }
+                    }
+                }
+
+                resume[mine] = (candidates.Length, 0);
+            });
+            if (full)
+            {
+                seen.EnsureCapacity(1);
+            }
+        }
+
+        var winners = new List<Candidate>();
+        for (int c = 0; c < candidates.Length; c++)
+        {
+            var list = candidates[c];
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (won[c][i] && (split is null || split.Level != depth + 1 || split.Take()))
+                {
+                    search.Links.Add(start + list[i].Parent, list[i].Op);
+                    winners.Add(list[i]);
+                }
+            }
+        }
+
+        return winners;
     }
 
     /// <summary>The invariant IDs of a verdict mask, in spec order.</summary>
