@@ -86,7 +86,7 @@ internal static class CompactLevels
     }
 
     /// <summary>The same outcome as <see cref="MergeInOrder"/> without a state limit, with the seen-set inserts in parallel.</summary>
-    /// <remarks>Partition p of the fingerprints (hash mod workers) is inserted by one thread scanning all candidates in
+    /// <remarks>Partition p of the fingerprints (see <see cref="Partition"/>) is inserted by one thread scanning all candidates in
     /// discovery order, so the first candidate of each new fingerprint is the one that wins, for any number of workers.
     /// When the table reaches its load limit every partition stops where it is, the table grows (between parallel
     /// phases, as it must) and the partitions resume. The winners are then numbered in discovery order.</remarks>
@@ -116,7 +116,7 @@ internal static class CompactLevels
                     for (int i = i0; i < list.Count; i++)
                     {
                         long fp = list[i].Fingerprint;
-                        if ((int)(((ulong)fp >> 32) % (ulong)workers) != mine)
+                        if (workers > 1 && Partition(fp, workers) != mine)
                         {
                             continue;
                         }
@@ -158,6 +158,9 @@ internal static class CompactLevels
 
         return winners;
     }
+
+    /// <summary>The partition of a fingerprint among <paramref name="workers"/>: its high half scaled to [0, workers).</summary>
+    private static int Partition(long fp, int workers) => (int)(((ulong)fp >> 32) * (ulong)workers >> 32);
 
     /// <summary>The invariant IDs of a verdict mask, in spec order.</summary>
     private static ImmutableArray<string> ViolationIds(int mask)
