@@ -57,7 +57,7 @@ public sealed record Coverage(
 /// <param name="Depth">The deepest level reached (the diameter when the search completed).</param>
 /// <param name="Elapsed">Wall time.</param>
 /// <param name="SeenSetBytes">Bytes of the fingerprint table.</param>
-/// <param name="PeakMemoryBytes">Peak working set of the process.</param>
+/// <param name="PeakMemoryBytes">Peak working set of the process: the operating system's high-water mark (in a process that ran other work first, that work counts too).</param>
 /// <param name="CollisionProbability">TLC-style optimistic estimate n*(m-n)/2^64 of a fingerprint collision.</param>
 /// <param name="Workers">Worker threads used.</param>
 /// <param name="SymmetryGroupSize">Group elements fingerprints were canonicalized under (1 = symmetry off).</param>

@@ -188,8 +188,10 @@ public sealed class Search
         var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         Options.Strategy.Search(this);
         timer?.Dispose();
-        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime - cpu0;
         Sample();
+        Interlocked.Exchange(ref _peakMemory, Math.Max(Interlocked.Read(ref _peakMemory), self.PeakWorkingSet64));
         var elapsed = _clock.Elapsed;
         if (!Options.Strategy.Exhaustive)
         {
