@@ -43,6 +43,7 @@ internal static class CheckerBench
         Console.WriteLine();
         Console.WriteLine($"{"successor",-10} {"symmetry",-9} {"workers",7} {"states",9} {"transitions",12} {"wall s",7} {"best s",7} {"CPU s",6} {"trans/s",9} {"trans/CPU-s",11} {"B/state",7} {"peak MiB",8}");
         var rows = new List<Row>();
+        double machine = MachineSpeedup();
         foreach (var c in configs)
         {
             var row = Measure(model, scope, c, c.Successor == "reference" ? 1 : runs);
@@ -60,6 +61,8 @@ internal static class CheckerBench
                 $"symmetry {(sym ? "on" : "off")}: 2 workers vs 1: wall speed-up {one.Wall / two.Wall:F2}x (medians), {one.BestWall / two.BestWall:F2}x (best runs); CPU time {two.Cpu / one.Cpu:F2}x of 1 worker's"));
         }
 
+        Console.WriteLine(string.Create(Inv,
+            $"calibration: a CPU-bound loop with no shared data got through twice the work on 2 threads {machine:F2}x as fast as the work on 1 before the table, {MachineSpeedup():F2}x after it (an idle 2-core machine: about 2x)"));
         if (rows.FirstOrDefault(r => r.Config.Successor == "reference") is { } slow)
         {
             var fast = rows.First(r => r.Config is { Successor: "compact", Symmetry: true, Workers: 1 });
@@ -68,6 +71,33 @@ internal static class CheckerBench
 
         Console.WriteLine("targets (open issue, scope standard): >= 3 M transitions/s with 2 workers; <= 16 B/state in the seen-set; 2 workers >= 1.6x as fast as 1");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>How much faster 2 threads get through twice the work of 1 right now: about 2 on an idle 2-core machine, 1 or less on a saturated one.</summary>
+    private static double MachineSpeedup()
+    {
+        static void Spin(object? state)
+        {
+            ulong x = 1;
+            for (int i = 0; i < 100_000_000; i++)
+            {
+                x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+                x ^= x >> 29;
+            }
+
+            GC.KeepAlive(x);
+        }
+
+        double Time(int threads)
+        {
+            var sw = Stopwatch.StartNew();
+            var ts = Enumerable.Range(0, threads).Select(_ => new Thread(Spin)).ToList();
+            ts.ForEach(t => t.Start());
+            ts.ForEach(t => t.Join());
+            return sw.Elapsed.TotalSeconds;
+        }
+
+        return 2 * Time(1) / Time(2);
     }
 
     private static string Rate(double perSecond) => perSecond >= 1e6
