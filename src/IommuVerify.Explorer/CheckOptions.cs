@@ -9,6 +9,9 @@ public sealed record CheckOptions
     /// <summary>Worker threads for the parallel strategies.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Which successor function the breadth-first strategies use (the others always use the reference model).</summary>
+    public SuccessorFunction Successor { get; init; } = SuccessorFunction.Compact;
+
     /// <summary>Canonicalize fingerprints under the scope's sound symmetry group.</summary>
     public bool Symmetry { get; init; } = true;
 
@@ -35,4 +38,14 @@ public sealed record CheckOptions
 
     /// <summary>The tool version written into trace meta.</summary>
     public string ToolVersion { get; init; } = typeof(CheckOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}
+
+/// <summary>The successor function of a search.</summary>
+public enum SuccessorFunction
+{
+    /// <summary>The compact, allocation-free encoding of the reference model (differentially tested against it);
+    /// falls back to the reference when the scope does not fit the encoding or the strategy is not breadth-first.</summary>
+    Compact,
+    /// <summary>The reference model itself.</summary>
+    Reference,
 }

@@ -30,6 +30,23 @@ public sealed class CoverageCounter
         }
     }
 
+    /// <summary>Counts transitions of the compact search: per operation index, per errno, and the rules they exercised.</summary>
+    internal void CountCompact(OpCode[] codes, long[] perOpIndex, long[] perErrno, in Compact.RuleMask rules)
+    {
+        for (int k = 0; k < codes.Length; k++)
+        {
+            Transitions += perOpIndex[k];
+            _perOp[(int)codes[k]] += perOpIndex[k];
+        }
+
+        for (int e = 0; e < perErrno.Length; e++)
+        {
+            _perErrno[e] += perErrno[e];
+        }
+
+        _rules.UnionWith(rules.Ids());
+    }
+
     /// <summary>Adds another counter's counts into this one and clears it.</summary>
     public void MergeFrom(CoverageCounter other)
     {

@@ -73,6 +73,20 @@ public sealed class FingerprintSet
         return added;
     }
 
+    /// <summary>Adds a fingerprint unless the table is at its load limit: true when added, false when it was already
+    /// there, null when it is new and there is no room (grow with <see cref="EnsureCapacity"/>, then retry). Thread-safe.</summary>
+    /// <remarks>Lets parallel inserters grow the table exactly when one-by-one insertion would, instead of reserving
+    /// room for every candidate up front (most candidates are duplicates, and the table would end up mostly empty).</remarks>
+    public bool? TryAddWithinLoad(long fp)
+    {
+        if (Interlocked.Read(ref _count) + 1 > (long)(_table.Length * MaxLoad))
+        {
+            return Contains(fp) ? false : null;
+        }
+
+        return TryAdd(fp);
+    }
+
     /// <summary>True when the fingerprint is in the set. Thread-safe.</summary>
     public bool Contains(long fp)
     {

@@ -57,13 +57,14 @@ public sealed record Coverage(
 /// <param name="Depth">The deepest level reached (the diameter when the search completed).</param>
 /// <param name="Elapsed">Wall time.</param>
 /// <param name="SeenSetBytes">Bytes of the fingerprint table.</param>
-/// <param name="PeakMemoryBytes">Peak working set of the process.</param>
+/// <param name="PeakMemoryBytes">Peak working set of the process: the operating system's high-water mark (in a process that ran other work first, that work counts too).</param>
 /// <param name="CollisionProbability">TLC-style optimistic estimate n*(m-n)/2^64 of a fingerprint collision.</param>
 /// <param name="Workers">Worker threads used.</param>
 /// <param name="SymmetryGroupSize">Group elements fingerprints were canonicalized under (1 = symmetry off).</param>
 /// <param name="Symmetry">The symmetry in words.</param>
 /// <param name="Constrained">Successors dropped by the bind-count state constraint.</param>
 /// <param name="CpuTime">Processor time the process used during the search (all threads).</param>
+/// <param name="Successor">Which successor function the search used, and why when it is the reference.</param>
 public sealed record SearchStats(
     long DistinctStates,
     long Transitions,
@@ -77,7 +78,8 @@ public sealed record SearchStats(
     int SymmetryGroupSize,
     string Symmetry,
     long Constrained,
-    TimeSpan CpuTime)
+    TimeSpan CpuTime,
+    string Successor)
 {
     /// <summary>Transitions per second.</summary>
     public double TransitionsPerSecond => Elapsed.TotalSeconds > 0 ? Transitions / Elapsed.TotalSeconds : 0;

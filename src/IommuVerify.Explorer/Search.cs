@@ -35,6 +35,7 @@ public sealed class Search
         Fingerprints = new Fingerprinter(Symmetry, Model.Scope.IovaPages, Model.Scope.Mms.Length);
         Seen = new FingerprintSet();
         Workers = Math.Max(1, options.Workers);
+        (Compact, Successor) = ChooseSuccessor(options);
     }
 
     /// <summary>The model file.</summary>
@@ -45,6 +46,12 @@ public sealed class Search
 
     /// <summary>The reference model of the scope: the only successor function.</summary>
     public ReferenceModel Model { get; }
+
+    /// <summary>Which successor function the search uses, in words.</summary>
+    public string Successor { get; }
+
+    /// <summary>The compact encoding of the scope when the search uses it, else null.</summary>
+    internal Compact.CompactSpace? Compact { get; }
 
     /// <summary>The invariant checker.</summary>
     public InvariantChecker Checker { get; }
@@ -123,6 +130,9 @@ public sealed class Search
     /// <summary>Counts a successor that differs from its source and was looked up in the seen-set.</summary>
     public void CountGenerated(long n) => Interlocked.Add(ref _generated, n);
 
+    /// <summary>Counts successors dropped by the state constraint.</summary>
+    public void CountConstrained(long n) => Interlocked.Add(ref _constrained, n);
+
     /// <summary>Adds a worker's coverage into the totals and clears it.</summary>
     public void Merge(CoverageCounter cov)
     {
@@ -178,8 +188,10 @@ public sealed class Search
         var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         Options.Strategy.Search(this);
         timer?.Dispose();
-        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime - cpu0;
         Sample();
+        Interlocked.Exchange(ref _peakMemory, Math.Max(Interlocked.Read(ref _peakMemory), self.PeakWorkingSet64));
         var elapsed = _clock.Elapsed;
         if (!Options.Strategy.Exhaustive)
         {
@@ -204,9 +216,27 @@ public sealed class Search
         long n = Seen.Count, m = Interlocked.Read(ref _generated);
         double collision = (double)n * Math.Max(0, m - n) / Math.Pow(2, 64);
         var stats = new SearchStats(n, Interlocked.Read(ref _transitions), m, Depth, elapsed, Seen.Bytes,
-            Interlocked.Read(ref _peakMemory), collision, Workers, Fingerprints.GroupSize, Symmetry.Description, Interlocked.Read(ref _constrained), cpu);
+            Interlocked.Read(ref _peakMemory), collision, Workers, Fingerprints.GroupSize, Symmetry.Description, Interlocked.Read(ref _constrained), cpu, Successor);
         return new CheckResult(File.Name, File.Path, Model.Scope.Name, Options.Strategy.Describe(), verdict, StopReason,
             results.ToImmutable(), stats, _coverage.ToCoverage(Options.SpecRules));
+    }
+
+    private (Compact.CompactSpace? Space, string Description) ChooseSuccessor(CheckOptions options)
+    {
+        if (options.Successor == SuccessorFunction.Reference)
+        {
+            return (null, "reference model (requested)");
+        }
+
+        if (options.Strategy is not (BreadthFirst or ShardedBreadthFirst))
+        {
+            return (null, $"reference model (the {options.Strategy.Name} strategy does not use the compact encoding)");
+        }
+
+        var space = Explorer.Compact.CompactSpace.TryCreate(Model, Ops, Symmetry, out string? whyNot);
+        return space is null
+            ? (null, $"reference model (the scope does not fit the compact encoding: {whyNot})")
+            : (space, $"compact ({space.Width} ints per state)");
     }
 
     /// <summary>True when a state is inside the state constraint: every SVA bind count is at most <see cref="CheckOptions.MaxBindCount"/>.</summary>

@@ -105,3 +105,68 @@ public class ReferenceBenchmarks
         return ok;
     }
 }
+
+/// <summary>The explicit-state checker's successor function: every operation of intel-vtd's standard scope applied to
+/// one reachable state, on the compact encoding and on the reference model (per transition: divide by the op count).</summary>
+[MemoryDiagnoser]
+public class SuccessorBenchmarks
+{
+    private Explorer.Compact.CompactSpace _space = null!;
+    private ReferenceModel _model = null!;
+    private ImmutableArray<Op> _ops;
+    private IommuState _state = null!;
+    private int[] _encoded = [];
+    private int[] _scratch = [];
+
+    /// <summary>The number of operations (transitions) per invocation.</summary>
+    public int Transitions => _ops.Length;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var file = Vocabulary.Model.ModelLoader.Load(Path.Combine(Testing.RepoPaths.Models, "intel-vtd.json"));
+        _model = ReferenceModel.For(file, "standard");
+        _ops = Explorer.OpSpace.Enumerate(_model.Scope);
+        _space = Explorer.Compact.CompactSpace.TryCreate(_model, _ops, Explorer.SymmetryGroup.For(_model.Scope), out _)!;
+
+        // A state a few steps in: two domains, one mapped page, a PASID attached, a cached translation.
+        _state = _model.Initial();
+        foreach (var op in new Op[] { new AllocDomain(0, DomainKind.Paging, AllocFlags.Pasid, -1), new AllocDomain(0, DomainKind.Paging, AllocFlags.None, -1),
+            new Map(0, 0, 0, Perm.RW), new AttachPasid(0, 1, 0), new Translate(0, 1, 0, Access.Read) })
+        {
+            _state = _model.Apply(_state, op).Next;
+        }
+
+        _encoded = new int[_space.Width];
+        _scratch = new int[_space.Width];
+        _space.Layout.Encode(_state, _encoded);
+    }
+
+    [Benchmark(Baseline = true)]
+    public long Reference()
+    {
+        long n = 0;
+        foreach (var op in _ops)
+        {
+            n += _model.Apply(_state, op).Rules.Length;
+        }
+
+        return n;
+    }
+
+    [Benchmark]
+    public long CompactWithFingerprints()
+    {
+        long n = 0;
+        var rules = default(Explorer.Compact.RuleMask);
+        for (int k = 0; k < _ops.Length; k++)
+        {
+            if (_space.Model.Apply(_encoded, _scratch, k, ref rules).Changed)
+            {
+                n += _space.Fingerprints.Of(_scratch);
+            }
+        }
+
+        return n;
+    }
+}

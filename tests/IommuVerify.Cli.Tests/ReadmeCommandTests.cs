@@ -49,6 +49,17 @@ public sealed class ReadmeCommandTests
     }
 
     [Fact]
+    public void Checker_bench_prints_one_row_per_configuration_with_the_same_state_count()
+    {
+        var r = Cli.Exec("bench", "--checker", "--model", "intel-vtd", "--scope", "small", "--runs", "1");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var rows = r.Stdout.Split('\n').Where(l => l.StartsWith("compact ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(4, rows.Length);
+        Assert.All(rows, row => Assert.Contains(" 685 ", row, StringComparison.Ordinal));
+        Assert.Contains("2 workers vs 1", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Replay_and_conform_run_on_a_shipped_trace()
     {
         var replay = Cli.Exec("replay", RepoPaths.PathOf("tests", "conformance", "amd-v2-alias.trace"));

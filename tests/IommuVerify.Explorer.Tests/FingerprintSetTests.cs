@@ -26,6 +26,26 @@ public class FingerprintSetTests
     }
 
     [Fact]
+    public void TryAddWithinLoad_refuses_a_new_fingerprint_at_the_load_limit_until_the_table_grows()
+    {
+        var set = new FingerprintSet(16);
+        long added = 0, i = 0;
+        while (set.TryAddWithinLoad(++i * 0x2545F4914F6CDD1DL) == true)
+        {
+            added++;
+        }
+
+        Assert.Equal(added, set.Count);
+        Assert.InRange(set.BytesPerState, 8.0, 11.0);
+        Assert.False(set.TryAddWithinLoad(0x2545F4914F6CDD1DL));
+        long bytes = set.Bytes;
+        set.EnsureCapacity(1);
+        Assert.True(set.Bytes > bytes);
+        Assert.True(set.TryAddWithinLoad(i * 0x2545F4914F6CDD1DL));
+        Assert.Equal(added + 1, set.Count);
+    }
+
+    [Fact]
     public void Table_stays_at_or_under_16_bytes_per_state_after_growing()
     {
         var set = new FingerprintSet(16);

@@ -50,14 +50,25 @@ public static class EngineCommands
         return cmd;
     }
 
-    /// <summary>Builds <c>bench [--runs N]</c>.</summary>
+    /// <summary>Builds <c>bench [--runs N]</c> and <c>bench --checker [--model M] [--scope S] [--runs N] [--reference]</c>.</summary>
     public static Command Bench()
     {
-        var runs = new Option<int>("--runs") { Description = "timed runs per case (the median is shown)", DefaultValueFactory = _ => 7 };
-        var cmd = new Command("bench", "Measure the engine's hot paths against the reference model (ns/op, bytes/op, page-table bytes per page)") { runs };
-        cmd.SetAction(pr => Guarded(() => RunBench(pr.GetValue(runs))));
+        var runs = new Option<int?>("--runs") { Description = "timed runs per case (the median is shown); default 7, or 3 with --checker" };
+        var checker = new Option<bool>("--checker") { Description = "measure the explicit-state checker instead: states, transitions/s (wall and CPU), bytes/state, peak memory, symmetry on/off, 1 and 2 workers" };
+        var model = new Option<string>("--model") { Description = "with --checker: the model", DefaultValueFactory = _ => "intel-vtd" };
+        var scope = new Option<string>("--scope") { Description = "with --checker: the scope", DefaultValueFactory = _ => "standard" };
+        var reference = new Option<bool>("--reference") { Description = "with --checker: also time one run on the reference successor function (slow)" };
+        var cmd = new Command("bench", "Measure the engine's hot paths against the reference model (ns/op, bytes/op, page-table bytes per page), or with --checker the explicit-state checker")
+        {
+            runs, checker, model, scope, reference,
+        };
+        cmd.SetAction(pr => Guarded(() => pr.GetValue(checker)
+            ? CheckerBench.Run(pr.GetValue(model)!, pr.GetValue(scope)!, CheckRuns(pr.GetValue(runs) ?? 3), pr.GetValue(reference))
+            : RunBench(pr.GetValue(runs) ?? 7)));
         return cmd;
     }
+
+    private static int CheckRuns(int runs) => runs >= 1 ? runs : throw new InputError("--runs", "must be at least 1");
 
     /// <summary>Turns an input error into its message and exit code 2 (System.CommandLine's own handler would exit 1).</summary>
     private static int Guarded(Func<int> action)

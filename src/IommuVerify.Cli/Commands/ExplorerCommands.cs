@@ -158,7 +158,7 @@ public static class ExplorerCommands
         else
         {
             var st = result.Stats;
-            Console.WriteLine($"check {result.Model} scope {result.Scope}: {result.Strategy}; {st.Workers} worker(s); symmetry: {st.Symmetry} (group of {st.SymmetryGroupSize}); constraint: SVA bind count <= {options.MaxBindCount}");
+            Console.WriteLine($"check {result.Model} scope {result.Scope}: {result.Strategy}; {st.Workers} worker(s); symmetry: {st.Symmetry} (group of {st.SymmetryGroupSize}); constraint: SVA bind count <= {options.MaxBindCount}; successor function: {st.Successor}");
             Console.WriteLine($"split level {shard.Level}: {shard.LevelStates} distinct states, this shard owns {shard.Owned}");
             foreach (var inv in result.Invariants)
             {
@@ -349,7 +349,7 @@ public static class ExplorerCommands
     {
         var st = r.Stats;
         var scope = model.GetScope(r.Scope);
-        Console.WriteLine($"check {r.Model} scope {r.Scope}: {r.Strategy}; {st.Workers} worker(s); symmetry: {st.Symmetry} (group of {st.SymmetryGroupSize}); constraint: SVA bind count <= {options.MaxBindCount}");
+        Console.WriteLine($"check {r.Model} scope {r.Scope}: {r.Strategy}; {st.Workers} worker(s); symmetry: {st.Symmetry} (group of {st.SymmetryGroupSize}); constraint: SVA bind count <= {options.MaxBindCount}; successor function: {st.Successor}");
         foreach (var inv in r.Invariants)
         {
             Console.WriteLine($"  {inv.Id,-16} {inv.Outcome.ToString().ToLowerInvariant()}{(inv.Counterexample is { } c ? $" ({c.Length} steps)" : "")}");
@@ -433,6 +433,7 @@ public static class ExplorerCommands
                 ["symmetry"] = st.Symmetry,
                 ["symmetry_group_size"] = st.SymmetryGroupSize,
                 ["constrained"] = st.Constrained,
+                ["successor"] = st.Successor,
             },
             ["coverage"] = new JsonObject
             {
@@ -454,10 +455,15 @@ public static class ExplorerCommands
         public readonly Option<double> Time = new("--time") { Description = "stop (inconclusive) after this many seconds; 0 for none" };
         public readonly Option<int> MaxBind = new("--max-bind-count") { Description = "state constraint: do not explore states whose SVA bind count exceeds this", DefaultValueFactory = _ => 2 };
         public readonly Option<bool> Json = new("--json") { Description = "print a machine-readable result on standard output" };
+        public readonly Option<string> Successor = new("--successor")
+        {
+            Description = "compact (default: the allocation-free encoding of the reference model, used by bfs when the scope fits it) or reference (the reference model itself, slower)",
+            DefaultValueFactory = _ => "compact",
+        };
 
         public void AddTo(Command cmd)
         {
-            foreach (var o in new Option[] { Scope, Workers, NoSymmetry, MaxStates, MaxDepth, Time, MaxBind, Json })
+            foreach (var o in new Option[] { Scope, Workers, NoSymmetry, MaxStates, MaxDepth, Time, MaxBind, Json, Successor })
             {
                 cmd.Options.Add(o);
             }
@@ -471,6 +477,12 @@ public static class ExplorerCommands
                 Strategy = strategy,
                 Workers = Math.Max(1, pr.GetValue(Workers)),
                 Symmetry = !pr.GetValue(NoSymmetry),
+                Successor = pr.GetValue(Successor) switch
+                {
+                    "compact" => SuccessorFunction.Compact,
+                    "reference" => SuccessorFunction.Reference,
+                    var x => throw new InputError("--successor", $"unknown successor function \"{x}\"; expected compact or reference"),
+                },
                 MaxStates = pr.GetValue(MaxStates),
                 MaxDepth = pr.GetValue(MaxDepth),
                 MaxBindCount = pr.GetValue(MaxBind),

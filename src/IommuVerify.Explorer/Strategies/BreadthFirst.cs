@@ -25,6 +25,12 @@ public sealed class BreadthFirst : ISearchStrategy
     /// <inheritdoc/>
     public void Search(Search search)
     {
+        if (search.Compact is { } space)
+        {
+            CompactLevels.Search(search, space, null);
+            return;
+        }
+
         var init = search.Model.Initial();
         search.AddSeen(search.Fingerprints.Of(init));
         int first = search.Links.Add(-1, -1);
@@ -157,7 +163,8 @@ public sealed class BreadthFirst : ISearchStrategy
         }
     }
 
-    private static void ForWorkers(int workers, Action body)
+    /// <summary>Runs <paramref name="body"/> on <paramref name="workers"/> threads (inline for one) and waits for all.</summary>
+    internal static void ForWorkers(int workers, Action body)
     {
         if (workers == 1)
         {

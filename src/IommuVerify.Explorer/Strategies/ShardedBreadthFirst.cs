@@ -41,6 +41,14 @@ public sealed record ShardedBreadthFirst(int Index, int Count, int Level = 1) : 
             throw new InvalidOperationException($"shard {Index}/{Count} at level {Level}: need 0 <= index < count and level >= 1");
         }
 
+        var split = new ShardSplit(Level, Index, Count);
+        if (search.Compact is { } space)
+        {
+            CompactLevels.Search(search, space, split);
+            LevelCounts = (split.Total, split.Owned);
+            return;
+        }
+
         var init = search.Model.Initial();
         search.AddSeen(search.Fingerprints.Of(init));
         int first = search.Links.Add(-1, -1);
@@ -48,7 +56,6 @@ public sealed record ShardedBreadthFirst(int Index, int Count, int Level = 1) : 
         var queue = new StateQueue();
         queue.Enqueue(init);
         queue.Advance(first);
-        var split = new ShardSplit(Level, Index, Count);
         BreadthFirst.Levels(search, queue, 0, split);
         LevelCounts = (split.Total, split.Owned);
     }
