@@ -138,6 +138,27 @@ public static class SmtCommands
             }
         }
 
+        foreach (var l in r.Lemmas)
+        {
+            switch (l.Verdict)
+            {
+                case BmcVerdict.HoldsToDepth:
+                    Console.WriteLine($"{l.Id}: holds up to depth {l.Depth}, assumed there by the later queries: {l.Detail}");
+                    break;
+                case BmcVerdict.Violated:
+                    // A wrong lemma is an error in the model file; it was never assumed, so the invariant verdicts stand.
+                    Console.WriteLine($"{l.Id}: LEMMA VIOLATED after {l.Depth} steps, found at {Sec(l.Elapsed)}; the lemma is wrong and was not assumed: {l.Detail}");
+                    code = ExitCodes.Violation;
+                    break;
+                case BmcVerdict.Inconclusive:
+                    Console.WriteLine($"{l.Id}: inconclusive ({l.Detail}); holds up to depth {l.Depth}");
+                    break;
+                default:
+                    Console.WriteLine($"{l.Id}: ENCODING BUG: {l.Detail}");
+                    return ExitCodes.Inconclusive;
+            }
+        }
+
         if (r.DepthReached < depth && code == ExitCodes.Ok)
         {
             code = ExitCodes.Inconclusive;

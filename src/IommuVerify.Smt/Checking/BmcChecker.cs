@@ -26,7 +26,12 @@ public sealed record BmcOptions(int Depth, TimeSpan QueryTimeout, string? Smt2Ou
 /// holds in every state reachable in j steps, so it is asserted at step j for every deeper query: no path the solver
 /// must consider is lost, and the shortest counterexample is still found at its own depth, while the solver no longer
 /// re-derives what the earlier depths showed (measured: 2-4 times faster per depth on the SVA models). Every Sat answer is replayed on the reference model
-/// (<see cref="Counterexamples.Replay"/>) before it counts.</remarks>
+/// (<see cref="Counterexamples.Replay"/>) before it counts.
+/// <para>A model's lemmas (<see cref="LemmaParser"/>) are checked the same way, before the invariants of each depth:
+/// a lemma that no depth-k state violates is asserted at step k for the invariant queries of that depth and every
+/// query after it; a lemma some path violates is reported as a violated lemma, with that path, and never assumed again.
+/// Since only what holds in every reachable state at step k is assumed there, no verdict and no counterexample length
+/// of an invariant changes; a wrong lemma costs its speed-up, nothing else.</para></remarks>
 public static class BmcChecker
 {
     /// <summary>Runs a bounded check of a model's scope (the public entry point for other commands).</summary>
@@ -47,14 +52,19 @@ public static class BmcChecker
         var clock = Stopwatch.StartNew();
         var outcomes = new Dictionary<string, InvariantOutcome>(StringComparer.Ordinal);
         var depths = ImmutableArray.CreateBuilder<DepthProgress>();
+        var lemmas = LemmaParser.ParseAll(model, scope).ToDictionary(l => l.Name, StringComparer.Ordinal);
+        var lemmaOutcomes = new Dictionary<string, InvariantOutcome>(StringComparer.Ordinal);
+        var lemmaDepth = lemmas.Keys.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        Expr Holds(SymState st, string id) => lemmas.TryGetValue(id, out var l) ? l.Holds(m, st) : m.Invariant(st, id);
 
         // Cone of influence: no operation reads the IOTLB or device TLB to decide anything but other cache cells, so
         // every invariant but INV-TLB-COH, and the tag-aliasing half of INV-TLB-COH, are checked on a path without
         // cache cells (lane 0); the stale-entry half of INV-TLB-COH on the full path (lane 1).
         var lanes = new[]
         {
-            new Lane(new Unrolling(m, ops, withCaches: false), new Z3Solver(terms), [.. InvariantIds.All.Where(id => id != InvariantIds.TlbCoh), SymModel.TlbCohAlias]),
-            new Lane(new Unrolling(m, ops, withCaches: true), new Z3Solver(terms), [SymModel.TlbCohStale]),
+            new Lane(new Unrolling(m, ops, withCaches: false), new Z3Solver(terms), [.. InvariantIds.All.Where(id => id != InvariantIds.TlbCoh), SymModel.TlbCohAlias],
+                [.. lemmas.Values.Where(l => !l.ReadsCaches).Select(l => l.Name)]),
+            new Lane(new Unrolling(m, ops, withCaches: true), new Z3Solver(terms), [SymModel.TlbCohStale], [.. lemmas.Values.Where(l => l.ReadsCaches).Select(l => l.Name)]),
         };
         if (o.Only is { } only)
         {
@@ -81,6 +91,15 @@ public static class BmcChecker
                         lane.Open.Remove(id);
                     }
                 }
+
+                foreach (string id in lane.Lemmas.ToList())
+                {
+                    if (Holds(lane.Path.States[0], id).IsFalse)
+                    {
+                        lemmaOutcomes[id] = new InvariantOutcome(id, BmcVerdict.Violated, 0, null, "the initial state violates it", clock.Elapsed);
+                        lane.Lemmas.Remove(id);
+                    }
+                }
             }
 
             int reached = 0;
@@ -103,11 +122,42 @@ public static class BmcChecker
                     lane.Solver.Assert(lane.Path.Extend());
                     if (lane.Path.WithCaches && reducedProved.TryGetValue(k, out var proved))
                     {
-                        lane.Solver.Assert(terms.And(proved.Select(id => m.Invariant(lane.Path.States[k], id))));
+                        lane.Solver.Assert(terms.And(proved.Select(id => Holds(lane.Path.States[k], id))));
                     }
 
                     built += clock.Elapsed - b;
-                    bool laneComplete = CheckDepth(model, scopeName, o, lane, m, terms, k, solverName, clock, outcomes, found, ref slowest);
+
+                    // The lemmas first: what they show at depth k the invariant queries of depth k may assume. A lemma
+                    // some path violates leaves (reported as a lemma violation); one whose query gives no answer
+                    // leaves too (inconclusive), and neither is assumed from then on.
+                    if (lane.Lemmas.Count > 0)
+                    {
+                        var lemmaFound = ImmutableArray.CreateBuilder<string>();
+                        var groups = o.Solver == SolverKind.Z3 ? [lane.Lemmas.ToList()] : lane.Lemmas.Select(id => new List<string> { id }).ToList();
+                        var shown = new List<string>();
+                        foreach (var part in groups)
+                        {
+                            if (CheckDepth(model, scopeName, o, lane, part, Holds, terms, k, solverName, clock, lemmaOutcomes, lemmaFound, ref slowest, lemmas))
+                            {
+                                shown.AddRange(part);
+                            }
+                        }
+
+                        lane.Lemmas.RemoveAll(id => !shown.Contains(id));
+                        foreach (string id in shown)
+                        {
+                            lemmaDepth[id] = k;
+                        }
+
+                        found.AddRange(lemmaFound);
+                        lane.Solver.Assert(terms.And(shown.Select(id => Holds(lane.Path.States[k], id))));
+                        if (!lane.Path.WithCaches)
+                        {
+                            reducedProved[k] = [.. shown];
+                        }
+                    }
+
+                    bool laneComplete = CheckDepth(model, scopeName, o, lane, lane.Open, Holds, terms, k, solverName, clock, outcomes, found, ref slowest, null);
                     complete &= laneComplete;
                     if (laneComplete)
                     {
@@ -117,7 +167,7 @@ public static class BmcChecker
                         lane.Solver.Assert(terms.And(lane.Open.Select(id => m.Invariant(lane.Path.States[k], id))));
                         if (!lane.Path.WithCaches)
                         {
-                            reducedProved[k] = [.. lane.Open];
+                            reducedProved[k] = [.. reducedProved.GetValueOrDefault(k) ?? [], .. lane.Open];
                         }
                     }
 
@@ -146,8 +196,18 @@ public static class BmcChecker
                     : new InvariantOutcome(id, BmcVerdict.Inconclusive, reached, null, $"inconclusive for unencoded operations: {string.Join(", ", unencoded.Select(OpText.Name))}", clock.Elapsed);
             }
 
+            foreach (var l in lemmas.Values.Where(l => !lemmaOutcomes.ContainsKey(l.Name)))
+            {
+                lemmaOutcomes[l.Name] = unencoded.IsEmpty
+                    ? new InvariantOutcome(l.Name, BmcVerdict.HoldsToDepth, lemmaDepth[l.Name], null, l.Text, clock.Elapsed)
+                    : new InvariantOutcome(l.Name, BmcVerdict.Inconclusive, lemmaDepth[l.Name], null, $"{l.Text} (inconclusive for unencoded operations)", clock.Elapsed);
+            }
+
             return new BmcResult(model.Name, scopeName, solverName, reached, ops.Length, unencoded,
-                [.. InvariantIds.All.Select(id => Merge(id, outcomes))], depths.ToImmutable());
+                [.. InvariantIds.All.Select(id => Merge(id, outcomes))], depths.ToImmutable())
+            {
+                Lemmas = [.. lemmas.Keys.Select(n => lemmaOutcomes[n])],
+            };
         }
         finally
         {
@@ -172,17 +232,18 @@ public static class BmcChecker
             .Concat(parts.OrderBy(p => p.Depth)).First();
     }
 
-    /// <summary>One solver with its path and the invariants it still has to check.</summary>
-    private sealed record Lane(Unrolling Path, Z3Solver Solver, List<string> Open);
+    /// <summary>One solver with its path, the invariants it still has to check and the lemmas not yet refuted.</summary>
+    private sealed record Lane(Unrolling Path, Z3Solver Solver, List<string> Open, List<string> Lemmas);
 
-    /// <summary>Queries one depth of one lane until every open invariant holds there or is decided; false when a query gave no answer.</summary>
-    private static bool CheckDepth(ModelFile model, string scopeName, BmcOptions o, Lane lane, SymModel m, Terms terms, int k, string solverName,
-        Stopwatch clock, Dictionary<string, InvariantOutcome> outcomes, ImmutableArray<string>.Builder found, ref TimeSpan slowest)
+    /// <summary>Queries one depth of one lane until every id of <paramref name="open"/> holds there or is decided (and
+    /// removed); false when a query gave no answer. <paramref name="lemmas"/> is given when the ids are lemmas.</summary>
+    private static bool CheckDepth(ModelFile model, string scopeName, BmcOptions o, Lane lane, List<string> open, Func<SymState, string, Expr> holdsOf, Terms terms, int k, string solverName,
+        Stopwatch clock, Dictionary<string, InvariantOutcome> outcomes, ImmutableArray<string>.Builder found, ref TimeSpan slowest, Dictionary<string, Lemma>? lemmas)
     {
-        var (path, solver, open) = (lane.Path, lane.Solver, lane.Open);
+        var (path, solver) = (lane.Path, lane.Solver);
         for (int round = 1; open.Count > 0; round++)
         {
-            var holds = open.ToDictionary(id => id, id => m.Invariant(path.States[k], id));
+            var holds = open.ToDictionary(id => id, id => holdsOf(path.States[k], id));
             var bad = terms.Or(holds.Values.Select(h => !h));
             if (bad.IsFalse)
             {
@@ -192,7 +253,7 @@ public static class BmcChecker
             solver.Push();
             solver.Assert(bad);
             var q = Stopwatch.StartNew();
-            string label = open.Count == 1 ? open[0].Replace("/", "-", StringComparison.Ordinal) : $"any{round}";
+            string label = open.Count == 1 ? open[0].Replace("/", "-", StringComparison.Ordinal).Replace(' ', '-') : lemmas is null ? $"any{round}" : $"lemmas{round}";
             var (result, choices) = Ask(solver, path, o, model.Name, scopeName, k, label);
             q.Stop();
             slowest = q.Elapsed > slowest ? q.Elapsed : slowest;
@@ -206,13 +267,20 @@ public static class BmcChecker
             {
                 var violated = choices is null
                     ? holds.Where(h => !solver.EvalBool(h.Value)).Select(h => h.Key).ToList()
-                    : ViolatedOnReference(model, scopeName, path, choices, k, open);
+                    : lemmas is not null ? [.. open] : ViolatedOnReference(model, scopeName, path, choices, k, open);
                 if (violated.Count == 0)
                 {
                     violated = [open[0]];
                 }
 
-                foreach (string id in violated)
+                foreach (string id in violated.Where(id => lemmas is not null))
+                {
+                    outcomes[id] = LemmaFound(model, scopeName, path, solver, choices, k, lemmas![id], clock.Elapsed);
+                    open.Remove(id);
+                    found.Add($"{id} {(outcomes[id].Verdict == BmcVerdict.Violated ? "VIOLATED (a wrong lemma)" : outcomes[id].Verdict.ToString())}");
+                }
+
+                foreach (string id in violated.Where(id => lemmas is null))
                 {
                     outcomes[id] = Found(model, scopeName, path, solver, choices, k, SymModel.WholeInvariant(id), solverName, clock.Elapsed, requireFirst: id == SymModel.WholeInvariant(id)) with { Id = id };
                     open.Remove(id);
@@ -288,6 +356,41 @@ public static class BmcChecker
         }
 
         return (r, choices);
+    }
+
+    /// <summary>The outcome of a lemma the solver found violated at depth <paramref name="k"/>: the path, checked step by
+    /// step against the reference model (a path that does not replay is an encoding bug), and the state it reaches.</summary>
+    private static InvariantOutcome LemmaFound(ModelFile model, string scope, Unrolling path, Z3Solver solver, int[]? choices, int k, Lemma lemma, TimeSpan elapsed)
+    {
+        var ops = new List<Op>();
+        for (int i = 1; i <= k; i++)
+        {
+            int c = choices?[i] ?? solver.EvalInt(path.Choices[i]);
+            if (c < 0 || c >= path.Ops.Length)
+            {
+                return new InvariantOutcome(lemma.Name, BmcVerdict.EncodingBug, k, null, $"step {i} chose operation {c}, outside 0..{path.Ops.Length - 1}", elapsed);
+            }
+
+            ops.Add(path.Ops[c]);
+        }
+
+        var reference = ReferenceModel.For(model, scope);
+        var st = reference.Initial();
+        var steps = new List<string>();
+        for (int i = 0; i < ops.Count; i++)
+        {
+            var r = reference.Apply(st, ops[i]);
+            st = r.Next;
+            steps.Add($"{OpText.Render(ops[i], reference.Scope)} -> {OpText.RenderResults(r.Allowed, ops[i].ReturnsDomain)}");
+            if (choices is null && StateReader.Read(solver, path.M, path.States[i + 1], path.WithCaches).DiffFrom(st) is { } diff)
+            {
+                return new InvariantOutcome(lemma.Name, BmcVerdict.EncodingBug, k, null, $"after step {i + 1} ({steps[^1]}) the solver's state differs from the reference: {diff}", elapsed);
+            }
+        }
+
+        string last = choices is null ? "\n" + StateReader.Read(solver, path.M, path.States[k], path.WithCaches).Describe(path.M) : "";
+        return new InvariantOutcome(lemma.Name, BmcVerdict.Violated, k, null,
+            $"the lemma \"{lemma.Text}\" is false after {k} step(s): {string.Join("; ", steps)}{last}", elapsed);
     }
 
     private static InvariantOutcome Found(ModelFile model, string scope, Unrolling path, Z3Solver solver, int[]? choices, int k, string id, string solverName, TimeSpan elapsed, bool requireFirst)
