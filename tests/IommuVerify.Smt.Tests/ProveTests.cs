@@ -78,6 +78,32 @@ public sealed class ProveTests
         Assert.Equal(ProofVerdict.NotInductive, r2.Outcomes.Single(o => o.Id == InvariantIds.TlbCoh).Verdict);
     }
 
+    /// <summary>Every model that ships lemmas: on the small scope, k-induction proves every invariant the model expects
+    /// to hold (the four design-card ones among them) and every shipped lemma; and it is the lemmas that do it: without
+    /// them, some target is not inductive.</summary>
+    [Theory]
+    [InlineData("amd-v2-per-device-did")]
+    [InlineData("amd-vi-v1")]
+    [InlineData("arm-smmuv3")]
+    [InlineData("arm-smmuv3-sva-rid")]
+    [InlineData("vpasid-identity")]
+    [InlineData("vpasid-allocated-checked")]
+    [InlineData("intel-vtd")]
+    [InlineData("intel-flush-queue")]
+    public void ShippedLemmasAreProvedWithEveryTargetOnTheSmallScope(string name)
+    {
+        var model = Models.Load(name);
+        Assert.NotEmpty(model.Lemmas);
+        var r = InductionChecker.Run(model, "small", new InductionOptions(1, TimeSpan.FromSeconds(120)));
+        Assert.All(r.Outcomes, o => Assert.Contains(o.Verdict, new[] { ProofVerdict.Proved, ProofVerdict.NotTargeted }));
+        Assert.All(new[] { InvariantIds.SvaRid, InvariantIds.PasidCap, InvariantIds.VpasidBij, InvariantIds.TlbCoh },
+            id => Assert.Equal(ProofVerdict.Proved, r.Outcomes.Single(o => o.Id == id).Verdict));
+        Assert.Equal(model.Lemmas.Length, r.Outcomes.Count(o => o.Id.StartsWith("lemma ", StringComparison.Ordinal) && o.Verdict == ProofVerdict.Proved));
+
+        var without = InductionChecker.Run(model with { Lemmas = [] }, "small", new InductionOptions(1, TimeSpan.FromSeconds(120)));
+        Assert.Contains(without.Outcomes, o => o.Verdict == ProofVerdict.NotInductive);
+    }
+
     /// <summary>Counting, nested quantifiers and cache cells: a true counting lemma is proved, an off-by-one one fails
     /// its base case, one that two allocations break is not inductive, and a cache cell with a symbolic index is an input error.</summary>
     [Theory]

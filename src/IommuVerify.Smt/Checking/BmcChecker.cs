@@ -18,7 +18,9 @@ namespace IommuVerify.Smt.Checking;
 /// <param name="TimeBudget">Stop starting new depths after this long, or null for no limit.</param>
 /// <param name="Progress">Called after each depth.</param>
 /// <param name="Only">Check only these invariants (the others are reported Inconclusive, "not checked"), or null for all.</param>
-public sealed record BmcOptions(int Depth, TimeSpan QueryTimeout, string? Smt2Out = null, SolverKind Solver = SolverKind.Z3, TimeSpan? TimeBudget = null, Action<DepthProgress>? Progress = null, IReadOnlyCollection<string>? Only = null);
+/// <param name="OneStep">Try the one-step check first at each depth (see <see cref="BmcChecker"/>); off, every depth is
+/// asked on the whole path. It is off anyway with another solver than Z3 or when the queries are exported.</param>
+public sealed record BmcOptions(int Depth, TimeSpan QueryTimeout, string? Smt2Out = null, SolverKind Solver = SolverKind.Z3, TimeSpan? TimeBudget = null, Action<DepthProgress>? Progress = null, IReadOnlyCollection<string>? Only = null, bool OneStep = true);
 
 /// <summary>Incremental bounded model checking of every invariant: one push/pop query per invariant and depth.</summary>
 /// <remarks>The path constraint grows by one transition per depth; each query asks for a state at exactly that depth
@@ -31,7 +33,16 @@ public sealed record BmcOptions(int Depth, TimeSpan QueryTimeout, string? Smt2Ou
 /// a lemma that no depth-k state violates is asserted at step k for the invariant queries of that depth and every
 /// query after it; a lemma some path violates is reported as a violated lemma, with that path, and never assumed again.
 /// Since only what holds in every reachable state at step k is assumed there, no verdict and no counterexample length
-/// of an invariant changes; a wrong lemma costs its speed-up, nothing else.</para></remarks>
+/// of an invariant changes; a wrong lemma costs its speed-up, nothing else.</para>
+/// <para>The one-step check: before the path queries of depth k, a second solver asks whether one transition from any
+/// well-typed state satisfying everything shown at depth k-1 can reach a state where an open lemma or invariant fails.
+/// Everything shown at depth k-1 holds in every state reachable in k-1 steps, so when no such transition exists
+/// (Unsat), every open property holds in every state reachable in k steps, and depth k is done without a path query.
+/// When one exists (Sat), it may start from an unreachable state, so depth k is asked on the path as before, which
+/// finds any real counterexample at its own depth: the shortcut only ever concludes "holds". When the lemmas and
+/// invariants are inductive together (what <c>prove</c> shows), each depth costs one small query, and the same query
+/// (same assumptions, same properties) is answered once. The type bounds it assumes (<see cref="SymModel.WellTyped"/>,
+/// which caps use counts at 64) hold on paths of at most 64 steps, so deeper it is not used.</para></remarks>
 public static class BmcChecker
 {
     /// <summary>Runs a bounded check of a model's scope (the public entry point for other commands).</summary>
@@ -66,6 +77,7 @@ public static class BmcChecker
                 [.. lemmas.Values.Where(l => !l.ReadsCaches).Select(l => l.Name)]),
             new Lane(new Unrolling(m, ops, withCaches: true), new Z3Solver(terms), [SymModel.TlbCohStale], [.. lemmas.Values.Where(l => l.ReadsCaches).Select(l => l.Name)]),
         };
+        bool oneStep = o.OneStep && o.Solver == SolverKind.Z3 && o.Smt2Out is null;
         if (o.Only is { } only)
         {
             foreach (var lane in lanes)
@@ -102,6 +114,9 @@ public static class BmcChecker
                 }
             }
 
+            // What holds at step 0 (the initial state is concrete): the one-step check's first assumptions.
+            lanes[0].Held.AddRange([.. lanes[0].Open, .. lanes[0].Lemmas]);
+            lanes[1].Held.AddRange([.. lanes[1].Open, .. lanes[1].Lemmas, .. lanes[0].Held]);
             int reached = 0;
             var reducedProved = new Dictionary<int, List<string>>();
             for (int k = 1; k <= o.Depth && lanes.Any(l => l.Open.Count > 0); k++)
@@ -126,6 +141,24 @@ public static class BmcChecker
                     }
 
                     built += clock.Elapsed - b;
+                    if (oneStep && k <= 64 && OneStepHolds(lane, m, ops, terms, Holds, reducedProved.GetValueOrDefault(k) ?? [], o.QueryTimeout, ref slowest))
+                    {
+                        List<string> asked = [.. lane.Lemmas, .. lane.Open];
+                        foreach (string id in lane.Lemmas)
+                        {
+                            lemmaDepth[id] = k;
+                        }
+
+                        lane.Solver.Assert(terms.And(asked.Select(id => Holds(lane.Path.States[k], id))));
+                        if (!lane.Path.WithCaches)
+                        {
+                            reducedProved[k] = asked;
+                        }
+
+                        lane.Held.Clear();
+                        lane.Held.AddRange([.. asked, .. lane.Path.WithCaches ? reducedProved.GetValueOrDefault(k) ?? [] : []]);
+                        continue;
+                    }
 
                     // The lemmas first: what they show at depth k the invariant queries of depth k may assume. A lemma
                     // some path violates leaves (reported as a lemma violation); one whose query gives no answer
@@ -159,6 +192,8 @@ public static class BmcChecker
 
                     bool laneComplete = CheckDepth(model, scopeName, o, lane, lane.Open, Holds, terms, k, solverName, clock, outcomes, found, ref slowest, null);
                     complete &= laneComplete;
+                    lane.Held.Clear();
+                    lane.Held.AddRange([.. lane.Lemmas, .. laneComplete ? lane.Open : [], .. lane.Path.WithCaches ? reducedProved.GetValueOrDefault(k) ?? [] : []]);
                     if (laneComplete)
                     {
                         // What this depth proved holds in every reachable state at depth k; later queries may assume it
@@ -214,6 +249,7 @@ public static class BmcChecker
             foreach (var lane in lanes)
             {
                 lane.Solver.Dispose();
+                lane.Step?.Solver.Dispose();
             }
         }
     }
@@ -233,7 +269,57 @@ public static class BmcChecker
     }
 
     /// <summary>One solver with its path, the invariants it still has to check and the lemmas not yet refuted.</summary>
-    private sealed record Lane(Unrolling Path, Z3Solver Solver, List<string> Open, List<string> Lemmas);
+    private sealed record Lane(Unrolling Path, Z3Solver Solver, List<string> Open, List<string> Lemmas)
+    {
+        /// <summary>The lemmas and invariants shown to hold at the last depth done (on this lane's path).</summary>
+        public List<string> Held { get; } = [];
+
+        /// <summary>The one-step solver: a free well-typed state, one transition, its successor; made on first use.</summary>
+        public (Z3Solver Solver, Unrolling Path)? Step { get; set; }
+
+        /// <summary>The one-step answers by assumptions and properties asked: true when no transition breaks them.</summary>
+        public Dictionary<string, bool> Answers { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>The one-step check of a lane at its next depth: true when no transition from a well-typed state satisfying
+    /// <see cref="Lane.Held"/> (and, on the cache lane, reaching a state satisfying <paramref name="alsoAfter"/>, what the
+    /// cache-free lane showed at this depth) leads to a state where an open lemma or invariant fails.</summary>
+    private static bool OneStepHolds(Lane lane, SymModel m, ImmutableArray<Op> ops, Terms terms, Func<SymState, string, Expr> holdsOf, List<string> alsoAfter, TimeSpan timeout, ref TimeSpan slowest)
+    {
+        List<string> asked = [.. lane.Lemmas, .. lane.Open];
+        if (lane.Held.Count == 0 || asked.Count == 0)
+        {
+            return false;
+        }
+
+        string key = string.Join(",", lane.Held.Order(StringComparer.Ordinal)) + "|" + string.Join(",", alsoAfter.Order(StringComparer.Ordinal)) + "|" + string.Join(",", asked.Order(StringComparer.Ordinal));
+        if (lane.Answers.TryGetValue(key, out bool known))
+        {
+            return known;
+        }
+
+        if (lane.Step is null)
+        {
+            var path = new Unrolling(m, ops, lane.Path.WithCaches);
+            var solver = new Z3Solver(terms);
+            path.Start(m.Fresh("j0"));
+            solver.Assert(m.WellTyped(path.States[0]));
+            solver.Assert(path.Extend("j"));
+            lane.Step = (solver, path);
+        }
+
+        var (step, p) = lane.Step.Value;
+        step.Push();
+        step.Assert(terms.And(lane.Held.Select(id => holdsOf(p.States[0], id))));
+        step.Assert(terms.And(alsoAfter.Select(id => holdsOf(p.States[1], id))));
+        step.Assert(terms.Or(asked.Select(id => !holdsOf(p.States[1], id))));
+        var q = Stopwatch.StartNew();
+        bool holds = step.Check(timeout) is SolverResult.UnsatResult;
+        slowest = q.Elapsed > slowest ? q.Elapsed : slowest;
+        step.Pop();
+        lane.Answers[key] = holds;
+        return holds;
+    }
 
     /// <summary>Queries one depth of one lane until every id of <paramref name="open"/> holds there or is decided (and
     /// removed); false when a query gave no answer. <paramref name="lemmas"/> is given when the ids are lemmas.</summary>
