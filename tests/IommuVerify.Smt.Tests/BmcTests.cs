@@ -60,6 +60,79 @@ public sealed class BmcTests
         Assert.True(r.DepthReached < 4);
     }
 
+    /// <summary>A wrong lemma (no slot is ever allocated: false after one alloc_domain) is reported as a violated lemma
+    /// with the path that breaks it; a true one holds to the bound; the invariants' verdicts are those of the run without
+    /// lemmas, since a refuted lemma is never assumed.</summary>
+    [Fact]
+    public void WrongLemmaIsReportedAsALemmaViolationAndChangesNoVerdict()
+    {
+        var model = WithLemmas(Models.Load("intel-vtd"), "forall d in slot: dom_kind[d] == 0", "forall g in group: pasid_domain[g, 0] == -1");
+        var r = BmcChecker.Run(model, "small", 3, TimeSpan.FromSeconds(30));
+        var wrong = r.Lemmas.Single(l => l.Id == "lemma 1");
+        Assert.Equal(BmcVerdict.Violated, wrong.Verdict);
+        Assert.Equal(1, wrong.Depth);
+        Assert.Contains("alloc_domain", wrong.Detail, StringComparison.Ordinal);
+        Assert.Contains("is false after 1 step", wrong.Detail, StringComparison.Ordinal);
+        var right = r.Lemmas.Single(l => l.Id == "lemma 2");
+        Assert.Equal(BmcVerdict.HoldsToDepth, right.Verdict);
+        Assert.Equal(3, right.Depth);
+
+        var plain = BmcChecker.Run(model with { Lemmas = [] }, "small", 3, TimeSpan.FromSeconds(30));
+        Assert.Empty(plain.Lemmas);
+        Assert.Equal(plain.Invariants.Select(o => (o.Id, o.Verdict, o.Depth)), r.Invariants.Select(o => (o.Id, o.Verdict, o.Depth)));
+    }
+
+    /// <summary>A wrong lemma over cache cells (the IOTLB stays empty) is checked on the path with caches and refuted
+    /// there, once a translate fills an entry.</summary>
+    [Fact]
+    public void WrongCacheLemmaIsRefutedOnThePathWithCaches()
+    {
+        var model = WithLemmas(Models.Load("intel-vtd"), "forall t in tag, i in iova, v in pte: !iotlb[t, i, v]");
+        var r = BmcChecker.Run(model, "small", 5, TimeSpan.FromSeconds(30));
+        var l = r.Lemmas.Single();
+        Assert.Equal(BmcVerdict.Violated, l.Verdict);
+        Assert.Contains("translate", l.Detail, StringComparison.Ordinal);
+        Assert.All(r.Invariants, o => Assert.Equal(BmcVerdict.HoldsToDepth, o.Verdict));
+    }
+
+    /// <summary>A known-bad model keeps its shortest counterexample when arm-smmuv3's lemmas are checked and assumed:
+    /// the violation of INV-TLB-COH has the same length with and without them.</summary>
+    [Fact]
+    public void AssumedLemmasKeepTheShortestCounterexample()
+    {
+        var bad = Models.Load("arm-smmuv3-no-flush-on-detach");
+        var withLemmas = bad with { Lemmas = Models.Load("arm-smmuv3").Lemmas };
+        Assert.NotEmpty(withLemmas.Lemmas);
+        var a = BmcChecker.Run(bad, "small", new BmcOptions(5, TimeSpan.FromSeconds(30), Only: [InvariantIds.TlbCoh]));
+        var b = BmcChecker.Run(withLemmas, "small", new BmcOptions(5, TimeSpan.FromSeconds(30), Only: [InvariantIds.TlbCoh]));
+        Assert.Equal(BmcVerdict.Violated, a[InvariantIds.TlbCoh].Verdict);
+        Assert.Equal(a[InvariantIds.TlbCoh].Depth, b[InvariantIds.TlbCoh].Depth);
+        // The IOTLB lemma (every entry's tag is some context's tag) is exactly what skipping the flush on detach breaks:
+        // reported as a violated lemma; the SVA lemmas hold on this model too.
+        Assert.All(b.Lemmas, l => Assert.Equal(l.Detail.Contains("iotlb[", StringComparison.Ordinal) ? BmcVerdict.Violated : BmcVerdict.HoldsToDepth, l.Verdict));
+        Assert.Contains(b.Lemmas, l => l.Verdict == BmcVerdict.Violated);
+    }
+
+    /// <summary>The one-step check only ever concludes "holds": with it and without it, every invariant and lemma has
+    /// the same verdict and depth (for a violation, the same shortest counterexample length).</summary>
+    [Theory]
+    [InlineData("arm-smmuv3-no-flush-on-detach", "arm-smmuv3")]
+    [InlineData("sva-rid-unchecked", "arm-smmuv3")]
+    [InlineData("vpasid-allocated-mixed", "vpasid-allocated-checked")]
+    [InlineData("vpasid-identity", "vpasid-identity")]
+    public void OneStepCheckChangesNoVerdictNorCounterexampleLength(string name, string lemmasFrom)
+    {
+        var model = Models.Load(name) with { Lemmas = Models.Load(lemmasFrom).Lemmas };
+        var with = BmcChecker.Run(model, "small", new BmcOptions(5, TimeSpan.FromSeconds(60)));
+        var without = BmcChecker.Run(model, "small", new BmcOptions(5, TimeSpan.FromSeconds(60), OneStep: false));
+        Assert.Equal(without.Invariants.Select(o => (o.Id, o.Verdict, o.Depth)), with.Invariants.Select(o => (o.Id, o.Verdict, o.Depth)));
+        Assert.Equal(without.Lemmas.Select(o => (o.Id, o.Verdict, o.Depth)), with.Lemmas.Select(o => (o.Id, o.Verdict, o.Depth)));
+        Assert.Equal(without.DepthReached, with.DepthReached);
+    }
+
+    private static ModelFile WithLemmas(ModelFile model, params string[] lemmas) =>
+        model with { Lemmas = [.. lemmas.Select(l => Vocabulary.Json.JsonReader.Parse("x.json", "\"" + l + "\""))] };
+
     [Fact]
     public void ScopesWithAnOpsListOnlyUseThoseOperations()
     {

@@ -14,7 +14,8 @@ public sealed class GoldenTests
         string outDir = Path.Combine(Path.GetTempPath(), "iommuverify-golden-" + Guid.NewGuid().ToString("N"));
         try
         {
-            BmcChecker.Run(Models.Load("vpasid-identity"), "conformance", new BmcOptions(1, TimeSpan.FromSeconds(30), Smt2Out: outDir));
+            // The golden files pin the invariant encoding; the model's lemmas (their own queries) are left out.
+            BmcChecker.Run(Models.Load("vpasid-identity") with { Lemmas = [] }, "conformance", new BmcOptions(1, TimeSpan.FromSeconds(30), Smt2Out: outDir));
             var produced = Directory.GetFiles(outDir, "*.smt2").Order(StringComparer.Ordinal).ToList();
             Assert.NotEmpty(produced);
             if (Environment.GetEnvironmentVariable("IOMMUVERIFY_REFRESH_GOLDEN") == "1")

@@ -19,8 +19,11 @@ public sealed class ProveTests
             text = text.Replace($"\"{id}\": \"holds\"", $"\"{id}\": \"violated\"", StringComparison.Ordinal);
         }
 
-        text = text.Replace("\"expect\": {", "\"lemmas\": [\"forall g in group: rid_domain[g] >= -2 && rid_domain[g] < 2\"],\n  \"expect\": {", StringComparison.Ordinal);
-        var model = ModelLoader.Parse(Models.PathOf("arm-smmuv3-sva-rid"), text);
+        // The shipped lemmas are replaced by one implied by the type constraints.
+        var model = ModelLoader.Parse(Models.PathOf("arm-smmuv3-sva-rid"), text) with
+        {
+            Lemmas = [Vocabulary.Json.JsonReader.Parse("x.json", "\"forall g in group: rid_domain[g] >= -2 && rid_domain[g] < 2\"")],
+        };
         var r = InductionChecker.Run(model, "small", new InductionOptions(1, TimeSpan.FromSeconds(30)));
         Assert.Equal(ProofVerdict.Proved, r.Outcomes.Single(o => o.Id == InvariantIds.SvaRid).Verdict);
         Assert.Equal(ProofVerdict.Proved, r.Outcomes.Single(o => o.Id == "lemma 1").Verdict);
@@ -44,13 +47,13 @@ public sealed class ProveTests
         Assert.StartsWith("sva_bind", Assert.IsType<Cti>(o.Cti).Operation, StringComparison.Ordinal);
     }
 
-    /// <summary>amd-vi-v1 has no lemmas: INV-TLB-COH is not 1-inductive (a CTI is shown); the Houdini loop drops it from
+    /// <summary>amd-vi-v1 without its lemmas: INV-TLB-COH is not 1-inductive (a CTI is shown); the Houdini loop drops it from
     /// the hypotheses, asks again (INV-SVA-RID then fails too, in round 2) and proves what is inductive on its own
     /// (INV-VPASID-BIJ).</summary>
     [Fact]
     public void NonInductiveInvariantShowsCounterexampleToInductionAndTheRestIsProved()
     {
-        var r = InductionChecker.Run(Models.Load("amd-vi-v1"), "conformance", new InductionOptions(1, TimeSpan.FromSeconds(30)));
+        var r = InductionChecker.Run(Models.Load("amd-vi-v1") with { Lemmas = [] }, "conformance", new InductionOptions(1, TimeSpan.FromSeconds(30)));
         var tlb = r.Outcomes.Single(o => o.Id == InvariantIds.TlbCoh);
         Assert.Equal(ProofVerdict.NotInductive, tlb.Verdict);
         var cti = Assert.IsType<Cti>(tlb.Cti);
@@ -76,6 +79,32 @@ public sealed class ProveTests
         var without = model with { Lemmas = [] };
         var r2 = InductionChecker.Run(without, "standard", new InductionOptions(1, TimeSpan.FromSeconds(60)));
         Assert.Equal(ProofVerdict.NotInductive, r2.Outcomes.Single(o => o.Id == InvariantIds.TlbCoh).Verdict);
+    }
+
+    /// <summary>Every model that ships lemmas: on the small scope, k-induction proves every invariant the model expects
+    /// to hold (the four design-card ones among them) and every shipped lemma; and it is the lemmas that do it: without
+    /// them, some target is not inductive.</summary>
+    [Theory]
+    [InlineData("amd-v2-per-device-did")]
+    [InlineData("amd-vi-v1")]
+    [InlineData("arm-smmuv3")]
+    [InlineData("arm-smmuv3-sva-rid")]
+    [InlineData("vpasid-identity")]
+    [InlineData("vpasid-allocated-checked")]
+    [InlineData("intel-vtd")]
+    [InlineData("intel-flush-queue")]
+    public void ShippedLemmasAreProvedWithEveryTargetOnTheSmallScope(string name)
+    {
+        var model = Models.Load(name);
+        Assert.NotEmpty(model.Lemmas);
+        var r = InductionChecker.Run(model, "small", new InductionOptions(1, TimeSpan.FromSeconds(120)));
+        Assert.All(r.Outcomes, o => Assert.Contains(o.Verdict, new[] { ProofVerdict.Proved, ProofVerdict.NotTargeted }));
+        Assert.All(new[] { InvariantIds.SvaRid, InvariantIds.PasidCap, InvariantIds.VpasidBij, InvariantIds.TlbCoh },
+            id => Assert.Equal(ProofVerdict.Proved, r.Outcomes.Single(o => o.Id == id).Verdict));
+        Assert.Equal(model.Lemmas.Length, r.Outcomes.Count(o => o.Id.StartsWith("lemma ", StringComparison.Ordinal) && o.Verdict == ProofVerdict.Proved));
+
+        var without = InductionChecker.Run(model with { Lemmas = [] }, "small", new InductionOptions(1, TimeSpan.FromSeconds(120)));
+        Assert.Contains(without.Outcomes, o => o.Verdict == ProofVerdict.NotInductive);
     }
 
     /// <summary>Counting, nested quantifiers and cache cells: a true counting lemma is proved, an off-by-one one fails
@@ -104,9 +133,7 @@ public sealed class ProveTests
     [Fact]
     public void MalformedLemmaIsAnInputError()
     {
-        string text = File.ReadAllText(Models.PathOf("amd-vi-v1"))
-            .Replace("\"expect\": {", "\"lemmas\": [\"forall g in group: rid_domain[g] >=\"],\n  \"expect\": {", StringComparison.Ordinal);
-        var model = ModelLoader.Parse(Models.PathOf("amd-vi-v1"), text);
+        var model = Models.Load("amd-vi-v1") with { Lemmas = [Vocabulary.Json.JsonReader.Parse("x.json", "\"forall g in group: rid_domain[g] >=\"")] };
         var e = Assert.Throws<InputError>(() => InductionChecker.Run(model, "small", new InductionOptions(1, TimeSpan.FromSeconds(5))));
         Assert.Contains("lemma 1", e.Message, StringComparison.Ordinal);
     }

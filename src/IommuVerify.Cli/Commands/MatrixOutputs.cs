@@ -69,6 +69,11 @@ public static class MatrixOutputs
         for (int i = 0; i < models.Count; i++)
         {
             var bmc = BmcChecker.Run(models[i], scope, depth, timeout);
+            foreach (var l in bmc.Lemmas.Where(l => l.Verdict is BmcVerdict.Violated or BmcVerdict.EncodingBug))
+            {
+                problems.Add($"{models[i].Name} {l.Id}: the model's lemma is {(l.Verdict == BmcVerdict.Violated ? "violated" : "an encoding bug")}: {l.Detail}");
+            }
+
             foreach (var cell in explicitRows[i].Cells)
             {
                 var b = bmc.Invariants.First(x => x.Id == cell.Invariant);

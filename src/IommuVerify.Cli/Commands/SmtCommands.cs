@@ -30,11 +30,12 @@ public static class SmtCommands
         var smt2 = new Option<string?>("--smt2-out") { Description = "write every query to this folder as SMT-LIB2" };
         var solver = new Option<string>("--solver") { Description = "z3 (libz3, incremental) or cvc5 (a process per exported query)", DefaultValueFactory = _ => "z3" };
         var cexOut = new Option<string?>("--trace-out") { Description = "write each counterexample trace to this folder" };
+        var noOneStep = new Option<bool>("--no-one-step") { Description = "ask every depth on the whole path, without first trying one step from what the previous depth showed" };
         var cmd = new Command("bmc", "Bounded model check of every invariant with an SMT solver; counterexamples are replayed on the reference model")
         {
-            model, scope, depth, timeout, budget, smt2, solver, cexOut,
+            model, scope, depth, timeout, budget, smt2, solver, cexOut, noOneStep,
         };
-        cmd.SetAction(pr => Guarded(() => RunBmc(pr.GetValue(model)!, pr.GetValue(scope)!, pr.GetValue(depth), pr.GetValue(timeout), pr.GetValue(budget), pr.GetValue(smt2), pr.GetValue(solver)!, pr.GetValue(cexOut))));
+        cmd.SetAction(pr => Guarded(() => RunBmc(pr.GetValue(model)!, pr.GetValue(scope)!, pr.GetValue(depth), pr.GetValue(timeout), pr.GetValue(budget), pr.GetValue(smt2), pr.GetValue(solver)!, pr.GetValue(cexOut), !pr.GetValue(noOneStep))));
         return cmd;
     }
 
@@ -83,7 +84,7 @@ public static class SmtCommands
 
     private static string Sec(TimeSpan t) => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) + "s";
 
-    private static int RunBmc(string file, string scopeName, int depth, double timeout, double budget, string? smt2, string solverName, string? traceOut)
+    private static int RunBmc(string file, string scopeName, int depth, double timeout, double budget, string? smt2, string solverName, string? traceOut, bool oneStep)
     {
         if (depth < 1 || timeout <= 0)
         {
@@ -93,7 +94,8 @@ public static class SmtCommands
         var kind = ParseSolver(solverName);
         var model = ModelLocator.Load(file);
         var opts = new BmcOptions(depth, TimeSpan.FromSeconds(timeout), smt2, kind, budget > 0 ? TimeSpan.FromSeconds(budget) : null,
-            p => Console.WriteLine($"depth {p.Depth,3}  build {Sec(p.BuildTime)}  slowest query {Sec(p.LastQuery)}  depth {Sec(p.DepthTime)}  total {Sec(p.Total)}{(p.Found.IsEmpty ? "" : "  " + string.Join(", ", p.Found))}"));
+            p => Console.WriteLine($"depth {p.Depth,3}  build {Sec(p.BuildTime)}  slowest query {Sec(p.LastQuery)}  depth {Sec(p.DepthTime)}  total {Sec(p.Total)}{(p.Found.IsEmpty ? "" : "  " + string.Join(", ", p.Found))}"),
+            OneStep: oneStep);
         Console.WriteLine($"bmc {model.Name} scope {scopeName} depth {depth} solver {solverName}");
         var r = BmcChecker.Run(model, scopeName, opts);
         Console.WriteLine($"solver {r.Solver}; {r.Operations} concrete operations per step; depth reached {r.DepthReached}");
@@ -134,6 +136,27 @@ public static class SmtCommands
                     break;
                 default:
                     Console.WriteLine($"{o.Id}: ENCODING BUG: {o.Detail}");
+                    return ExitCodes.Inconclusive;
+            }
+        }
+
+        foreach (var l in r.Lemmas)
+        {
+            switch (l.Verdict)
+            {
+                case BmcVerdict.HoldsToDepth:
+                    Console.WriteLine($"{l.Id}: holds up to depth {l.Depth}, assumed there by the later queries: {l.Detail}");
+                    break;
+                case BmcVerdict.Violated:
+                    // A wrong lemma is an error in the model file; it was never assumed, so the invariant verdicts stand.
+                    Console.WriteLine($"{l.Id}: LEMMA VIOLATED after {l.Depth} steps, found at {Sec(l.Elapsed)}; the lemma is wrong and was not assumed: {l.Detail}");
+                    code = ExitCodes.Violation;
+                    break;
+                case BmcVerdict.Inconclusive:
+                    Console.WriteLine($"{l.Id}: inconclusive ({l.Detail}); holds up to depth {l.Depth}");
+                    break;
+                default:
+                    Console.WriteLine($"{l.Id}: ENCODING BUG: {l.Detail}");
                     return ExitCodes.Inconclusive;
             }
         }

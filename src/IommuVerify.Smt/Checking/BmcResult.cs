@@ -64,6 +64,11 @@ public sealed record BmcResult(
     ImmutableArray<InvariantOutcome> Invariants,
     ImmutableArray<DepthProgress> Depths)
 {
+    /// <summary>The outcome of each of the model's lemmas ("lemma N"), in file order: HoldsToDepth (no path of up to
+    /// <see cref="InvariantOutcome.Depth"/> steps violates it, and it was assumed there), Violated (the lemma is wrong:
+    /// the detail gives the path and the state), Inconclusive or EncodingBug.</summary>
+    public ImmutableArray<InvariantOutcome> Lemmas { get; init; } = [];
+
     /// <summary>The outcome of one invariant.</summary>
     public InvariantOutcome this[string id] => Invariants.First(o => o.Id == id);
 }

@@ -12,7 +12,10 @@ namespace IommuVerify.Smt.Checking;
 /// <param name="Name">"lemma N" (1-based) and the text.</param>
 /// <param name="Text">The source text.</param>
 /// <param name="Holds">Builds the term that is true when the lemma holds in a state.</param>
-public sealed record Lemma(string Name, string Text, Func<SymModel, SymState, Expr> Holds);
+/// <param name="ReadsCaches">True when the lemma reads a PTE, an IOTLB, device-TLB or flush-queue cell, or a function
+/// of them (walk, exempt): bmc then checks it on the path with caches only, since the cache-free path leaves those
+/// cells unconstrained.</param>
+public sealed record Lemma(string Name, string Text, Func<SymModel, SymState, Expr> Holds, bool ReadsCaches = false);
 
 /// <summary>Parses lemmas. Syntax (one JSON string per lemma):
 /// <code>
@@ -56,8 +59,8 @@ public static class LemmaParser
             }
 
             string text = node.Text;
-            var f = Parse(text, scope, e => new InputError(model.Path, node.Line, node.Column, $"lemma {i + 1}: {e}"));
-            list.Add(new Lemma($"lemma {i + 1}", text, f));
+            var (f, caches) = ParseWithCone(text, scope, e => new InputError(model.Path, node.Line, node.Column, $"lemma {i + 1}: {e}"));
+            list.Add(new Lemma($"lemma {i + 1}", text, f, caches));
         }
 
         return list;
@@ -65,11 +68,15 @@ public static class LemmaParser
 
     /// <summary>Parses one lemma; <paramref name="error"/> makes the exception for a syntax error (also raised when the
     /// lemma is first built over a state, for arguments that are not constants).</summary>
-    public static Func<SymModel, SymState, Expr> Parse(string text, Scope scope, Func<string, Exception> error)
+    public static Func<SymModel, SymState, Expr> Parse(string text, Scope scope, Func<string, Exception> error) =>
+        ParseWithCone(text, scope, error).Holds;
+
+    /// <summary>Parses one lemma and tells whether it reads cache or PTE cells (see <see cref="Lemma.ReadsCaches"/>).</summary>
+    public static (Func<SymModel, SymState, Expr> Holds, bool ReadsCaches) ParseWithCone(string text, Scope scope, Func<string, Exception> error)
     {
         var p = new P(Tokenize(text, error), scope, error);
         var f = p.Lemma();
-        return f;
+        return (f, p.ReadsCaches);
     }
 
     private static List<string> Tokenize(string s, Func<string, Exception> error)
@@ -123,6 +130,9 @@ public static class LemmaParser
 
         private int _i;
         private readonly List<string> _bound = [];
+
+        /// <summary>Set once the lemma names a PTE or cache cell, or walk or exempt.</summary>
+        public bool ReadsCaches { get; private set; }
 
         private string Peek => _i < toks.Count ? toks[_i] : "";
 
@@ -413,6 +423,7 @@ public static class LemmaParser
 
             if (Arrays.TryGetValue(t, out int arr))
             {
+                ReadsCaches |= t == "pte";
                 var idx = Args("[", "]");
                 var dims = Dims(arr, idx.Count);
                 return (m, s, e) => Read(m, s.Ints[arr], dims, [.. idx.Select(f => Num(f(m, s, e)))]);
@@ -420,6 +431,7 @@ public static class LemmaParser
 
             if (t is "iotlb" or "devtlb" or "fq")
             {
+                ReadsCaches = true;
                 var idx = Args("[", "]");
                 int want = t == "iotlb" ? 3 : t == "devtlb" ? 4 : 2;
                 if (idx.Count != want)
@@ -432,6 +444,7 @@ public static class LemmaParser
 
             if (FuncArity.TryGetValue(t, out int arity))
             {
+                ReadsCaches |= t is "walk" or "exempt";
                 var args = Args("(", ")");
                 if (args.Count != arity)
                 {
