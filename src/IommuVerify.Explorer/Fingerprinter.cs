@@ -9,9 +9,10 @@ namespace IommuVerify.Explorer;
 /// <remarks>The images are never built as states: the hash reads the state through the permutation.</remarks>
 public sealed class Fingerprinter(SymmetryGroup group, int iovaPages, int mms)
 {
-    private const ulong P1 = 0x9E3779B185EBCA87UL;
-    private const ulong P2 = 0xC2B2AE3D27D4EB4FUL;
-    private const ulong P3 = 0x165667B19E3779F9UL;
+    // The hash primitives are shared with the compact fingerprinter, whose fingerprints must equal these.
+    internal const ulong P1 = 0x9E3779B185EBCA87UL;
+    internal const ulong P2 = 0xC2B2AE3D27D4EB4FUL;
+    internal const ulong P3 = 0x165667B19E3779F9UL;
     private readonly ImmutableArray<Permutation> _perms = group.Elements;
 
     /// <summary>The number of group elements each fingerprint is computed under.</summary>
@@ -33,9 +34,9 @@ public sealed class Fingerprinter(SymmetryGroup group, int iovaPages, int mms)
         return best == 0 ? 1 : (long)best;
     }
 
-    private static ulong Round(ulong h, ulong v) => BitOperations.RotateLeft(h + (v * P2), 31) * P1;
+    internal static ulong Round(ulong h, ulong v) => BitOperations.RotateLeft(h + (v * P2), 31) * P1;
 
-    private static ulong Mix(ulong h)
+    internal static ulong Mix(ulong h)
     {
         h ^= h >> 33;
         h *= P2;

@@ -8,15 +8,13 @@ namespace IommuVerify.Reference.Tests;
 /// what exactly an invalidation removes (spec TLB-TAG-*, UNMAP-FLUSH-*, TLB-DETACH-1).</summary>
 public sealed class ContextTests
 {
-    private static int Dev(Harness h, string name) => h.Scope.Devices.ToList().FindIndex(d => d.Name == name);
-
     private static View V(Harness h) => View.Of(h.State);
 
     [Fact]
     public void Intel_tags_a_pasid_context_with_its_domains_id_and_the_pasid_and_sva_shares_one_id()
     {
         var h = Harness.For("intel-vtd");
-        int gpu = Dev(h, "gpu");
+        int gpu = h.DevIndex("gpu");
         h.Do("alloc_domain dev=gpu kind=paging flags=pasid");
         Assert.Equal(Tag.None, h.Model.TagOf(V(h), gpu, 0));
         Assert.Equal(-1, h.Model.TableOf(V(h), gpu, 0));
@@ -27,7 +25,7 @@ public sealed class ContextTests
         Assert.Equal(Tag.Make(1, 1), h.Model.TagOf(V(h), gpu, 1));
         Assert.Equal(0, h.Model.TableOf(V(h), gpu, 1));
 
-        int nic = Dev(h, "nic");
+        int nic = h.DevIndex("nic");
         var bind = h.Do("sva_bind dev=nic mm=mm1");
         Assert.False(bind.Failed, string.Join(" ", bind.Rules) + " " + string.Join(" ", bind.Allowed));
         int p = h.State.MmPasid[1];
@@ -42,13 +40,13 @@ public sealed class ContextTests
     public void Amd_v2_with_per_device_ids_tags_by_device_and_v1_tags_pasids_with_the_rid_domain()
     {
         var v2 = Harness.For("amd-v2-per-device-did");
-        int nic = Dev(v2, "nic");
+        int nic = v2.DevIndex("nic");
         v2.Do("alloc_domain dev=gpu kind=paging flags=pasid");
         Assert.Equal(Tag.PerDeviceDidBase + nic, v2.Model.DidOf(V(v2), 0, nic));
-        Assert.NotEqual(v2.Model.DidOf(V(v2), 0, Dev(v2, "gpu")), v2.Model.DidOf(V(v2), 0, nic));
+        Assert.NotEqual(v2.Model.DidOf(V(v2), 0, v2.DevIndex("gpu")), v2.Model.DidOf(V(v2), 0, nic));
 
         var v1 = Harness.For("amd-vi-v1");
-        int gpu = Dev(v1, "gpu");
+        int gpu = v1.DevIndex("gpu");
         v1.Do("alloc_domain dev=gpu kind=paging flags=none");
         v1.Do("alloc_domain dev=gpu kind=paging flags=pasid");
         Assert.Equal(1, v1.Model.DidOf(V(v1), 0, gpu)); // v1 page tables keep per-domain ids
@@ -62,7 +60,7 @@ public sealed class ContextTests
     public void Arm_tags_a_pasid_context_with_the_domain_alone()
     {
         var h = Harness.For("arm-smmuv3");
-        int gpu = Dev(h, "gpu");
+        int gpu = h.DevIndex("gpu");
         h.Do("alloc_domain dev=gpu kind=paging flags=none");
         h.Do("attach_pasid dev=gpu pasid=1 domain=d0");
         Assert.Equal(Tag.Make(1, 0), h.Model.TagOf(V(h), gpu, 1));

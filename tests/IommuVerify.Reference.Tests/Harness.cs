@@ -114,4 +114,10 @@ internal sealed class Harness
     }
 
     public ImmutableArray<Violation> Violations() => Checker.Check(State);
+
+    /// <summary>A device's index in the scope, by name.</summary>
+    public int DevIndex(string name) => Scope.Devices.ToList().FindIndex(d => d.Name == name);
+
+    /// <summary>A device's group index, by name.</summary>
+    public int GroupOf(string name) => Scope.Devices[DevIndex(name)].Group;
 }

@@ -32,10 +32,6 @@ public sealed class InvariantCheckerTests
         Assert.Contains(text, all[0].Witness, StringComparison.Ordinal);
     }
 
-    private static int Group(Harness h, string dev) => h.Scope.Devices.First(d => d.Name == dev).Group;
-
-    private static int DevIndex(Harness h, string dev) => h.Scope.Devices.ToList().FindIndex(d => d.Name == dev);
-
     [Fact]
     public void An_unknown_invariant_is_an_error()
     {
@@ -54,7 +50,7 @@ public sealed class InvariantCheckerTests
             h.Do("sva_bind dev=gpu mm=mm0");
             int sva = h.State.DomKind.ToList().IndexOf((int)DomainKind.Sva);
             Assert.True(sva >= 0);
-            var s = Corrupt(h, d => d.RidDomain[Group(h, "gpu")] = sva);
+            var s = Corrupt(h, d => d.RidDomain[h.GroupOf("gpu")] = sva);
             if (allowed)
             {
                 Assert.Empty(Messages(h, s, InvariantIds.SvaRid));
@@ -72,16 +68,16 @@ public sealed class InvariantCheckerTests
         var h = Harness.For("intel-vtd");
         h.Do("alloc_domain dev=gpu kind=paging flags=pasid");
 
-        var legacy = Corrupt(h, d => d.PasidDomain[h.Model.L.GroupPasid(Group(h, "legacy"), 1)] = 0);
+        var legacy = Corrupt(h, d => d.PasidDomain[h.Model.L.GroupPasid(h.GroupOf("legacy"), 1)] = 0);
         AssertOnly(h, legacy, InvariantIds.PasidCap, "PASID 1 is attached but no device of the group supports PASID");
 
-        int narrowMax = h.Scope.EffectiveMaxPasids(DevIndex(h, "narrow"));
+        int narrowMax = h.Scope.EffectiveMaxPasids(h.DevIndex("narrow"));
         Assert.True(narrowMax > 0 && narrowMax < h.Model.L.PasidRow, "the conformance scope has a narrow device");
-        var narrow = Corrupt(h, d => d.PasidDomain[h.Model.L.GroupPasid(Group(h, "narrow"), narrowMax)] = 0);
+        var narrow = Corrupt(h, d => d.PasidDomain[h.Model.L.GroupPasid(h.GroupOf("narrow"), narrowMax)] = 0);
         AssertOnly(h, narrow, InvariantIds.PasidCap, $"device narrow has PASID {narrowMax} attached but supports PASIDs below {narrowMax}");
 
         // Below the range is fine.
-        var inRange = Corrupt(h, d => d.PasidDomain[h.Model.L.GroupPasid(Group(h, "narrow"), narrowMax - 1)] = 0);
+        var inRange = Corrupt(h, d => d.PasidDomain[h.Model.L.GroupPasid(h.GroupOf("narrow"), narrowMax - 1)] = 0);
         Assert.Empty(Messages(h, inRange, InvariantIds.PasidCap));
     }
 
@@ -92,7 +88,7 @@ public sealed class InvariantCheckerTests
         var h = Harness.For("amd-vi-v1");
         h.Do("alloc_domain dev=gpu kind=paging flags=none");
         h.Do("alloc_domain dev=gpu kind=paging flags=pasid");
-        int g = Group(h, "gpu");
+        int g = h.GroupOf("gpu");
 
         var onPasid = Corrupt(h, d => d.PasidDomain[h.Model.L.GroupPasid(g, 1)] = 0);
         AssertOnly(h, onPasid, InvariantIds.PasidCap, "PASID 1 has domain d0, which is not PASID-compatible");
@@ -129,10 +125,10 @@ public sealed class InvariantCheckerTests
         var notOwned = Corrupt(h, d => d.PasidOwner[p2] = 0);
         AssertOnly(h, notOwned, InvariantIds.VpasidBij, $"VM vm0 vPASID 2 maps to pPASID {p2}, which the global allocator does not give to that VM");
 
-        var guest = Corrupt(h, d => d.GuestPasid[L.DevPasid(DevIndex(h, "pt0"), 1)] = 2);
+        var guest = Corrupt(h, d => d.GuestPasid[L.DevPasid(h.DevIndex("pt0"), 1)] = 2);
         AssertOnly(h, guest, InvariantIds.VpasidBij, "pass-through device pt0 emits vPASID 2 but its domain is on pPASID 1");
 
-        var identityGuest = Corrupt(h, d => d.GuestPasid[L.DevPasid(DevIndex(h, "pt0"), 1)] = 1);
+        var identityGuest = Corrupt(h, d => d.GuestPasid[L.DevPasid(h.DevIndex("pt0"), 1)] = 1);
         Assert.Empty(Messages(h, identityGuest, InvariantIds.VpasidBij));
 
         var identity = Harness.For("vpasid-identity");
@@ -164,7 +160,7 @@ public sealed class InvariantCheckerTests
     {
         var h = Harness.For("intel-vtd");
         h.Do("alloc_domain dev=gpu kind=paging flags=pasid");
-        int g = Group(h, "gpu");
+        int g = h.GroupOf("gpu");
 
         var rid = Corrupt(h, d => d.RidDomain[g] = 1);
         AssertOnly(h, rid, InvariantIds.DomainLive, "RID is attached to freed slot d1");
@@ -204,7 +200,7 @@ public sealed class InvariantCheckerTests
         var noPasid = Corrupt(h, d => d.MmPasid[0] = 0);
         Assert.Contains("device gpu is bound to mm mm0 but PASID 0 does not carry an SVA domain of that mm", Messages(h, noPasid, InvariantIds.MmPasid));
 
-        var detached = Corrupt(h, d => d.PasidDomain[L.GroupPasid(Group(h, "gpu"), p)] = -1);
+        var detached = Corrupt(h, d => d.PasidDomain[L.GroupPasid(h.GroupOf("gpu"), p)] = -1);
         Assert.Equal([$"device gpu is bound to mm mm0 but PASID {p} does not carry an SVA domain of that mm"], Messages(h, detached, InvariantIds.MmPasid));
 
         int slot = h.State.DomKind.ToList().IndexOf((int)DomainKind.Sva);

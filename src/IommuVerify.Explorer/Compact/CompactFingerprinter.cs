@@ -10,9 +10,7 @@ namespace IommuVerify.Explorer.Compact;
 /// under each group element is computed once here and the hash adds up table entries.</remarks>
 internal sealed class CompactFingerprinter
 {
-    private const ulong P1 = 0x9E3779B185EBCA87UL;
-    private const ulong P2 = 0xC2B2AE3D27D4EB4FUL;
-    private const ulong P3 = 0x165667B19E3779F9UL;
+    private const ulong P3 = Fingerprinter.P3;
     private readonly CompactLayout _l;
     private readonly Element[] _elements;
 
@@ -39,20 +37,12 @@ internal sealed class CompactFingerprinter
         return best == 0 ? 1 : (long)best;
     }
 
-    private static ulong Round(ulong h, ulong v) => BitOperations.RotateLeft(h + (v * P2), 31) * P1;
+    private static ulong Round(ulong h, ulong v) => Fingerprinter.Round(h, v);
 
-    private static ulong Round(ulong h, int v) => Round(h, (ulong)(uint)v);
+    private static ulong Round(ulong h, int v) => Fingerprinter.Round(h, (ulong)(uint)v);
 
-    /// <summary>The final avalanche, as in <see cref="Fingerprinter"/>.</summary>
-    internal static ulong Mix(ulong h)
-    {
-        h ^= h >> 33;
-        h *= P2;
-        h ^= h >> 29;
-        h *= P3;
-        h ^= h >> 32;
-        return h;
-    }
+    /// <summary>The final avalanche: <see cref="Fingerprinter"/>'s.</summary>
+    internal static ulong Mix(ulong h) => Fingerprinter.Mix(h);
 
     private static ulong Plain(ulong h, ReadOnlySpan<int> a)
     {
