@@ -127,7 +127,13 @@ public sealed class FingerprintSet
         return n == all.Length ? all : all[..n];
     }
 
-    private static long Index(long fp, long length) => (long)Math.BigMul((ulong)fp, (ulong)length, out _);
+    /// <summary>The home slot of a fingerprint. Canonical fingerprints under symmetry are the least hash over the
+    /// group, so their high bits lean towards 0; multiplying by an odd constant first spreads them over the table
+    /// (without it, linear probing on a group of 2 ran 100 times slower).</summary>
+    private static long Index(long fp, long length) => (long)Math.BigMul(Spread(fp), (ulong)length, out _);
+
+    /// <summary>A bijection of the fingerprint whose high bits depend on all its bits (Fibonacci hashing).</summary>
+    internal static ulong Spread(long fp) => (ulong)fp * 0x9E37_79B9_7F4A_7C15UL;
 
     private static bool Insert(long[] t, long fp)
     {

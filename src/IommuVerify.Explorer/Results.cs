@@ -58,7 +58,9 @@ public sealed record Coverage(
 /// <param name="Elapsed">Wall time.</param>
 /// <param name="SeenSetBytes">Bytes of the fingerprint table.</param>
 /// <param name="PeakMemoryBytes">Peak working set of the process: the operating system's high-water mark (in a process that ran other work first, that work counts too).</param>
-/// <param name="CollisionProbability">TLC-style optimistic estimate n*(m-n)/2^64 of a fingerprint collision.</param>
+/// <param name="CollisionProbability">TLC-style optimistic estimate n*(m-n)/2^64 of a fingerprint collision, times
+/// g^2/(2g-1) for a symmetry group of g elements: a canonical fingerprint is the least of up to g hashes, so two of
+/// them meet about that much more often than two uniform values.</param>
 /// <param name="Workers">Worker threads used.</param>
 /// <param name="SymmetryGroupSize">Group elements fingerprints were canonicalized under (1 = symmetry off).</param>
 /// <param name="Symmetry">The symmetry in words.</param>

@@ -214,7 +214,8 @@ public sealed class Search
         var verdict = results.Any(r => r.Outcome == Outcome.Violated) ? Outcome.Violated
             : StopReason is null ? Outcome.Holds : Outcome.Inconclusive;
         long n = Seen.Count, m = Interlocked.Read(ref _generated);
-        double collision = (double)n * Math.Max(0, m - n) / Math.Pow(2, 64);
+        double g = Fingerprints.GroupSize;
+        double collision = (double)n * Math.Max(0, m - n) / Math.Pow(2, 64) * (g * g / ((2 * g) - 1));
         var stats = new SearchStats(n, Interlocked.Read(ref _transitions), m, Depth, elapsed, Seen.Bytes,
             Interlocked.Read(ref _peakMemory), collision, Workers, Fingerprints.GroupSize, Symmetry.Description, Interlocked.Read(ref _constrained), cpu, Successor);
         return new CheckResult(File.Name, File.Path, Model.Scope.Name, Options.Strategy.Describe(), verdict, StopReason,

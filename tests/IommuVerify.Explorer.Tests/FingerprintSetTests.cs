@@ -25,6 +25,21 @@ public class FingerprintSetTests
         Assert.False(set.Contains(0x1234_5678_9ABC));
     }
 
+    /// <summary>Canonical fingerprints under symmetry lean towards small values; the table spreads them before
+    /// taking the home slot from the high bits, so small consecutive values land in many different slots.</summary>
+    [Fact]
+    public void Spread_sends_small_fingerprints_to_many_home_slots()
+    {
+        var homes = new HashSet<ulong>();
+        for (long fp = 1; fp <= 1024; fp++)
+        {
+            homes.Add(FingerprintSet.Spread(fp) >> 54);
+        }
+
+        Assert.True(homes.Count > 600, $"{homes.Count} of 1024 top-10-bit buckets");
+        Assert.NotEqual(FingerprintSet.Spread(1), FingerprintSet.Spread(2));
+    }
+
     [Fact]
     public void TryAddWithinLoad_refuses_a_new_fingerprint_at_the_load_limit_until_the_table_grows()
     {

@@ -47,6 +47,21 @@ public class SymmetryTests
         AssertSameVerdicts(m);
     }
 
+    /// <summary>A canonical fingerprint is the least of g hashes, so the collision estimate carries the factor
+    /// g^2/(2g-1) under a group of g elements, and none without symmetry.</summary>
+    [Fact]
+    public void Collision_estimate_grows_with_the_symmetry_group()
+    {
+        var m = TestModels.WithSmall(TestModels.Load("intel-vtd"), s => s with { DomainSlots = 1, IovaPages = 2, PhysPages = 2 });
+        var on = ModelChecker.Check(m, "small", new CheckOptions { Symmetry = true });
+        var off = ModelChecker.Check(m, "small", new CheckOptions { Symmetry = false });
+        static double Uniform(SearchStats st) => (double)st.DistinctStates * (st.Generated - st.DistinctStates) / Math.Pow(2, 64);
+        Assert.Equal(4, on.Stats.SymmetryGroupSize);
+        Assert.Equal(Uniform(on.Stats) * 16.0 / 7.0, on.Stats.CollisionProbability, 1e-12 * Uniform(on.Stats));
+        Assert.Equal(Uniform(off.Stats), off.Stats.CollisionProbability, 1e-12 * Uniform(off.Stats));
+        Assert.True(Uniform(off.Stats) > 0);
+    }
+
     [Fact]
     public void Pages_permuted_jointly_give_one_fingerprint_when_identity_is_reachable()
     {

@@ -369,7 +369,7 @@ public static class ExplorerCommands
         Console.WriteLine($"verdict: {r.Verdict.ToString().ToLowerInvariant()}{(r.StopReason is null ? "" : $" (stopped: {r.StopReason})")}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{st.DistinctStates} distinct states, {st.Transitions} transitions, depth {st.Depth}, {st.Elapsed.TotalSeconds:F2} s, {st.TransitionsPerSecond:F0} transitions/s ({st.CpuTime.TotalSeconds:F1} s CPU, {st.TransitionsPerCpuSecond:F0} per CPU-second), seen-set {st.BytesPerState:F1} B/state, peak memory {st.PeakMemoryBytes / (1 << 20)} MiB, {st.Constrained} successors outside the constraint"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fingerprint collision probability (optimistic, n*(m-n)/2^64): {st.CollisionProbability:E1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fingerprint collision probability (optimistic, n*(m-n)/2^64{(st.SymmetryGroupSize > 1 ? $" x g^2/(2g-1) for the symmetry group of {st.SymmetryGroupSize}" : "")}): {st.CollisionProbability:E1}"));
         Console.WriteLine("coverage per operation: " + string.Join(", ", r.Coverage.PerOperation.Select(kv => $"{kv.Key} {kv.Value}")));
         Console.WriteLine("coverage per errno: " + (r.Coverage.PerErrno.Count == 0 ? "none" : string.Join(", ", r.Coverage.PerErrno.Select(kv => $"{kv.Key} {kv.Value}"))));
         Console.WriteLine($"rules exercised: {r.Coverage.Exercised.Count}; never exercised: {(r.Coverage.NeverExercised.IsEmpty ? "none" : string.Join(" ", r.Coverage.NeverExercised))}");

@@ -159,8 +159,9 @@ internal static class CompactLevels
         return winners;
     }
 
-    /// <summary>The partition of a fingerprint among <paramref name="workers"/>: its high half scaled to [0, workers).</summary>
-    private static int Partition(long fp, int workers) => (int)(((ulong)fp >> 32) * (ulong)workers >> 32);
+    /// <summary>The partition of a fingerprint among <paramref name="workers"/>: the high half of its spread value
+    /// scaled to [0, workers) (spread, because canonical fingerprints lean towards small values).</summary>
+    private static int Partition(long fp, int workers) => (int)((FingerprintSet.Spread(fp) >> 32) * (ulong)workers >> 32);
 
     /// <summary>The invariant IDs of a verdict mask, in spec order.</summary>
     private static ImmutableArray<string> ViolationIds(int mask)
