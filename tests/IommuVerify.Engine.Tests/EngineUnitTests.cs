@@ -41,6 +41,139 @@ public sealed class SetAssociativeTlbTests
     }
 }
 
+public sealed class SetAssociativeTlbShapeTests
+{
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(3, 1)]
+    [InlineData(-4, 1)]
+    [InlineData(4, 0)]
+    [InlineData(4, 256)]
+    public void Sets_must_be_a_power_of_two_and_ways_1_to_255(int sets, int ways) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SetAssociativeTlb(sets, ways));
+
+    [Fact]
+    public void The_largest_shape_is_allowed_and_reports_itself()
+    {
+        var tlb = new SetAssociativeTlb(1, 255);
+        Assert.Equal(1, tlb.Sets);
+        Assert.Equal(255, tlb.Ways);
+        for (ulong k = 1; k <= 255; k++)
+        {
+            tlb.Fill(k, k * 10);
+        }
+
+        Assert.Equal(255, tlb.Count);
+        Assert.True(tlb.TryGet(255, out ulong v));
+        Assert.Equal(2550UL, v);
+    }
+
+    [Fact]
+    public void Fill_missed_takes_the_first_empty_way_then_the_round_robin_victim()
+    {
+        var tlb = new SetAssociativeTlb(1, 3);
+        foreach (ulong k in new ulong[] { 1, 2, 3, 4, 5 })
+        {
+            Assert.False(tlb.TryGet(k, out ulong none, out int set));
+            Assert.Equal(0UL, none);
+            Assert.Equal(0, set);
+            tlb.FillMissed(set, k, k + 100);
+        }
+
+        // 4 took way 0 (key 1), 5 took way 1 (key 2); 3 is still in way 2.
+        Assert.False(tlb.TryGet(1, out _));
+        Assert.False(tlb.TryGet(2, out _));
+        Assert.True(tlb.TryGet(3, out ulong v3));
+        Assert.Equal(103UL, v3);
+        Assert.True(tlb.TryGet(5, out ulong v5));
+        Assert.Equal(105UL, v5);
+        Assert.Equal(3, tlb.Count);
+
+        // A removed way is refilled before the victim moves on.
+        tlb.Remove(4);
+        Assert.False(tlb.TryGet(6, out _, out int s6));
+        tlb.FillMissed(s6, 6, 106);
+        Assert.True(tlb.TryGet(3, out _));
+        Assert.True(tlb.TryGet(5, out _));
+        Assert.True(tlb.TryGet(6, out ulong v6));
+        Assert.Equal(106UL, v6);
+        tlb.FillMissed(s6, 7, 107);
+        Assert.False(tlb.TryGet(3, out _));
+    }
+
+    [Fact]
+    public void The_set_returned_by_a_miss_is_where_fill_would_put_the_key()
+    {
+        var a = new SetAssociativeTlb(64, 2);
+        var b = new SetAssociativeTlb(64, 2);
+        var sets = new HashSet<int>();
+        for (ulong k = 1; k <= 40; k++)
+        {
+            Assert.False(a.TryGet(k, out _, out int set));
+            Assert.Equal(0, set % 2);
+            sets.Add(set);
+            a.FillMissed(set, k, k);
+            b.Fill(k, k);
+        }
+
+        Assert.True(sets.Count > 20, $"{sets.Count} distinct sets for 40 keys");
+        Assert.Equal(b.Count, a.Count);
+        for (ulong k = 1; k <= 40; k++)
+        {
+            Assert.Equal(b.TryGet(k, out ulong vb), a.TryGet(k, out ulong va));
+            Assert.Equal(vb, va);
+        }
+    }
+
+    [Fact]
+    public void Remove_takes_out_one_key_and_clear_empties_and_resets_the_victims()
+    {
+        var tlb = new SetAssociativeTlb(1, 2);
+        tlb.Fill(1, 10);
+        tlb.Fill(2, 20);
+        tlb.Remove(2);
+        tlb.Remove(99);
+        Assert.Equal(1, tlb.Count);
+        Assert.True(tlb.TryGet(1, out _));
+        Assert.False(tlb.TryGet(2, out _));
+        tlb.Fill(3, 30);
+        tlb.Fill(4, 40);
+        Assert.False(tlb.TryGet(1, out _));
+        tlb.Clear();
+        Assert.Equal(0, tlb.Count);
+        Assert.False(tlb.TryGet(3, out _));
+        tlb.Fill(5, 50);
+        tlb.Fill(6, 60);
+        tlb.Fill(7, 70);
+        Assert.False(tlb.TryGet(5, out _));
+        Assert.True(tlb.TryGet(6, out _));
+    }
+
+    [Fact]
+    public void Remove_where_keeps_entries_outside_the_match_and_counts_what_is_left()
+    {
+        var tlb = new SetAssociativeTlb(16, 4);
+        for (ulong tag = 1; tag <= 3; tag++)
+        {
+            for (ulong page = 1; page <= 4; page++)
+            {
+                tlb.Fill((tag << 32) | page, page);
+            }
+        }
+
+        Assert.Equal(12, tlb.Count);
+        tlb.RemoveWhere(0xFFFF_FFFF_0000_0000UL, 2UL << 32);
+        Assert.Equal(8, tlb.Count);
+        Assert.False(tlb.TryGet((2UL << 32) | 3, out _));
+        Assert.True(tlb.TryGet((1UL << 32) | 3, out _));
+        Assert.True(tlb.TryGet((3UL << 32) | 3, out ulong v));
+        Assert.Equal(3UL, v);
+        tlb.RemoveWhere(0xFFFF_FFFFUL, 4);
+        Assert.Equal(6, tlb.Count);
+        Assert.False(tlb.TryGet((1UL << 32) | 4, out _));
+    }
+}
+
 public sealed class PageTablePoolTests
 {
     [Fact]
@@ -58,6 +191,78 @@ public sealed class PageTablePoolTests
         Assert.Equal(4, pool.LiveNodes);
         pool.FreeTree(root);
         Assert.Equal(0, pool.LiveNodes);
+    }
+}
+
+public sealed class PageTablePoolWalkTests
+{
+    private static readonly ulong Page = (3UL << 27) | (5UL << 18) | (7UL << 9) | 9;
+
+    [Fact]
+    public void An_empty_root_holds_nothing()
+    {
+        var pool = new PageTablePool();
+        Assert.Equal(0UL, pool.Lookup(0, Page));
+        Assert.Equal(-1, pool.FindLeafSlot(0, Page));
+        pool.FreeTree(0);
+        Assert.Equal(0, pool.LiveNodes);
+        Assert.Equal(0L, pool.LiveBytes);
+    }
+
+    [Theory]
+    [InlineData(27)]
+    [InlineData(18)]
+    [InlineData(9)]
+    public void Each_level_index_selects_its_own_entry(int shift)
+    {
+        var pool = new PageTablePool();
+        int root = 0;
+        int slot = pool.LeafSlot(ref root, Page);
+        pool.At(slot) = Leaf.Make(42, 3);
+        Assert.Equal(slot, pool.FindLeafSlot(root, Page));
+        ulong other = Page ^ (1UL << shift);
+        Assert.Equal(0UL, pool.Lookup(root, other));
+        Assert.Equal(-1, pool.FindLeafSlot(root, other));
+        Assert.Equal(slot + 1, pool.FindLeafSlot(root, Page + 1));
+        Assert.Equal(0UL, pool.Lookup(root, Page + 1));
+        Assert.Equal(4, pool.LiveNodes);
+        Assert.Equal(4L * 512 * 8, pool.LiveBytes);
+    }
+
+    [Fact]
+    public void The_pool_grows_past_its_first_nodes_and_reuses_freed_ones_cleared()
+    {
+        var pool = new PageTablePool(initialNodes: 2);
+        int root = 0;
+        for (ulong i = 0; i < 20; i++)
+        {
+            pool.At(pool.LeafSlot(ref root, i << 27)) = Leaf.Make(100 + i, 1);
+        }
+
+        Assert.Equal(1 + (20 * 3), pool.LiveNodes);
+        for (ulong i = 0; i < 20; i++)
+        {
+            Assert.Equal(100 + i, Leaf.PaPage(pool.Lookup(root, i << 27)));
+        }
+
+        pool.FreeTree(root);
+        Assert.Equal(0, pool.LiveNodes);
+
+        // Reused nodes come back empty: the old pages are gone from a new tree.
+        int again = 0;
+        pool.At(pool.LeafSlot(ref again, 1UL << 27)) = Leaf.Make(7, 1);
+        Assert.Equal(4, pool.LiveNodes);
+        for (ulong i = 0; i < 20; i++)
+        {
+            Assert.Equal(i == 1 ? 7UL : 0UL, Leaf.PaPage(pool.Lookup(again, i << 27)));
+        }
+
+        pool.Reserve(100);
+        int third = 0;
+        pool.At(pool.LeafSlot(ref third, Page)) = Leaf.Make(9, 3);
+        Assert.Equal(9UL, Leaf.PaPage(pool.Lookup(third, Page)));
+        Assert.Equal(7UL, Leaf.PaPage(pool.Lookup(again, 1UL << 27)));
+        Assert.Equal(8, pool.LiveNodes);
     }
 }
 
