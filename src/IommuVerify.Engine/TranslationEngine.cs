@@ -213,7 +213,7 @@ public sealed partial class TranslationEngine : IIommuImplementation
         }
 
         var dtlb = _devTlb[dev];
-        ulong leaf;
+        ulong leaf = 0; // assigned by TryGet; initialized so that Stryker's mutants of the conditions still compile
         int dset = 0;
         if (dtlb is not null && dtlb.TryGet(DevKey(pasid, page), out leaf, out dset))
         {

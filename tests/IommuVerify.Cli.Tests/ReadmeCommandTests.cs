@@ -57,6 +57,8 @@ public sealed class ReadmeCommandTests
         Assert.Equal(4, rows.Length);
         Assert.All(rows, row => Assert.Contains(" 685 ", row, StringComparison.Ordinal));
         Assert.Contains("2 workers vs 1", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<= 16 B/state in the seen-set: met", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the targets are meant for a scope that takes 10 to 120 s", r.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
