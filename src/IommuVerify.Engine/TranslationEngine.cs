@@ -79,6 +79,9 @@ public sealed partial class TranslationEngine : IIommuImplementation
     /// <summary>The IOTLB.</summary>
     public SetAssociativeTlb Iotlb => _iotlb;
 
+    /// <summary>The device TLB of a device: null when the device has no ATS.</summary>
+    public SetAssociativeTlb? DevTlbOf(int dev) => _devTlb[dev];
+
     /// <summary>The decoded context of one (device, PASID): what the hardware's context and PASID entries say.</summary>
     private struct Context
     {
