@@ -43,6 +43,9 @@ public sealed class InvariantChecker(ReferenceModel model)
 
     private string GroupName(int g) => Scope.Groups[g];
 
+    /// <summary>An mm's name for a witness; a state spliced from others (tests) can hold an SVA domain without an mm.</summary>
+    private string MmName(int mm) => mm >= 0 && mm < Scope.Mms.Length ? Scope.Mms[mm] : "none";
+
     /// <summary>INV-SVA-RID: no RID has an SVA domain unless the policy allows it.</summary>
     private IEnumerable<Violation> SvaRid(IommuState s)
     {
@@ -56,7 +59,7 @@ public sealed class InvariantChecker(ReferenceModel model)
             int r = s.RidDomain[g];
             if (r >= 0 && s.DomKind[r] == (int)DomainKind.Sva)
             {
-                yield return new Violation(InvariantIds.SvaRid, $"group {GroupName(g)} RID has SVA domain d{r} (mm {Scope.Mms[s.DomMm[r]]}) and the policy does not allow SVA on a RID");
+                yield return new Violation(InvariantIds.SvaRid, $"group {GroupName(g)} RID has SVA domain d{r} (mm {MmName(s.DomMm[r])}) and the policy does not allow SVA on a RID");
             }
         }
     }
