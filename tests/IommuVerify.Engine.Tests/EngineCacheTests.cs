@@ -148,4 +148,45 @@ public sealed class EngineCacheTests
         Ok(e, new Map(0, 0, 1, Perm.R));
         Assert.Equal(Result.Pa(1), e.ApplyOne(new Translate(0, 0, 0, Access.Read)));
     }
+
+    [Fact]
+    public void The_fast_api_rejects_arguments_outside_the_scope_and_faults_above_48_bits()
+    {
+        var e = TwoDomains("intel-vtd");
+        ulong top = PageTablePool.PageLimit << 12;
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Translate(5, 0, 0, Access.Read));
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Translate(-1, 0, 0, Access.Read));
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Translate(0, 3, 0, Access.Read));
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Translate(0, -1, 0, Access.Read));
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Map(2, 0, 0, Perm.R));
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Map(-1, 0, 0, Perm.R));
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Map(0, top, 0, Perm.R));
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Unmap(2, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Unmap(-1, 0));
+
+        // The last page below 2^48 maps and translates; the first page above faults without a walk.
+        Assert.Equal(Result.Ok, e.Map(0, top - 4096, 5UL << 12, Perm.RW));
+        Assert.Equal(Result.Pa(5), e.Translate(0, 0, top - 4096, Access.Write));
+        Assert.Equal(Result.Fault(FaultReason.NotPresent), e.Translate(0, 0, top, Access.Read));
+        Assert.Equal(Result.Fault(FaultReason.NotPresent), e.Translate(0, 0, ulong.MaxValue, Access.Read));
+
+        // Above the limit, a context that cannot issue the PASID still says so (narrow has PASIDs below 2).
+        Assert.Equal(Result.Fault(FaultReason.NoContext), e.Translate(4, 2, top, Access.Read));
+        Assert.Equal(Result.Fault(FaultReason.NoContext), e.Translate(4, 2, 0, Access.Read));
+        Assert.Equal(Result.Fault(FaultReason.NoContext), e.Translate(3, 1, top, Access.Read));
+    }
+
+    [Fact]
+    public void Map_and_unmap_refuse_free_and_non_paging_slots_and_a_mapped_page()
+    {
+        var e = TwoDomains("intel-vtd");
+        Assert.Equal(Result.Err(Errno.EEXIST), e.ApplyOne(new Map(0, 0, 1, Perm.R)));
+        Ok(e, new DetachRid(1));
+        Ok(e, new FreeDomain(1));
+        Assert.Equal(Result.Err(Errno.ENOENT), e.ApplyOne(new Map(1, 0, 0, Perm.R)));
+        Assert.Equal(Result.Err(Errno.ENOENT), e.ApplyOne(new Unmap(1, 0)));
+        Ok(e, new SvaBind(0, 0));
+        Assert.Equal(Result.Err(Errno.EINVAL), e.ApplyOne(new Map(1, 0, 0, Perm.R)));
+        Assert.Equal(Result.Err(Errno.EINVAL), e.ApplyOne(new Unmap(1, 0)));
+    }
 }
