@@ -16,13 +16,15 @@ public sealed class CompactInvariantsTests(ITestOutputHelper output)
 {
     public static TheoryData<string, string> ModelsAndScopes() => CompactModelTests.ModelsAndScopes();
 
+    /// <summary>Each field from <paramref name="a"/> or <paramref name="b"/> by one bit of the mask; a domain's parent
+    /// travels with its kind (a nested kind with a parent of -1 is not a state either checker is defined on).</summary>
     private static IommuState Splice(IommuState a, IommuState b, int mask)
     {
         ImmutableArray<int> P(int bit, ImmutableArray<int> x, ImmutableArray<int> y) => (mask & (1 << bit)) != 0 ? y : x;
         ImmutableSortedSet<long> C(int bit, ImmutableSortedSet<long> x, ImmutableSortedSet<long> y) => (mask & (1 << bit)) != 0 ? y : x;
         return new IommuState(
             P(0, a.DomKind, b.DomKind), P(1, a.DomFlags, b.DomFlags), P(2, a.DomFormat, b.DomFormat), P(3, a.DomMm, b.DomMm),
-            P(4, a.DomParent, b.DomParent), P(5, a.DomUsers, b.DomUsers), P(6, a.Ptes, b.Ptes), P(7, a.RidDomain, b.RidDomain),
+            P(0, a.DomParent, b.DomParent), P(5, a.DomUsers, b.DomUsers), P(6, a.Ptes, b.Ptes), P(7, a.RidDomain, b.RidDomain),
             P(8, a.PasidDomain, b.PasidDomain), P(9, a.GuestPasid, b.GuestPasid), P(10, a.MmPasid, b.MmPasid),
             P(11, a.SvaUsers, b.SvaUsers), P(12, a.PasidOwner, b.PasidOwner), P(13, a.VpasidTable, b.VpasidTable),
             C(14, a.Iotlb, b.Iotlb), C(15, a.DevTlb, b.DevTlb), C(16, a.FlushQueue, b.FlushQueue));

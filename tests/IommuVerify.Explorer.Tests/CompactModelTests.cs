@@ -22,6 +22,10 @@ public sealed class CompactModelTests(ITestOutputHelper output)
         {
             data.Add(name, "small");
             data.Add(name, "conformance");
+            if (TestModels.Load(name).Scopes.ContainsKey("nesting"))
+            {
+                data.Add(name, "nesting"); // the scopes that allocate nested and dirty-tracking domains
+            }
         }
 
         return data;
