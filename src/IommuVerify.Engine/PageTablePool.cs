@@ -30,6 +30,9 @@ public sealed class PageTablePool
         _entries = new ulong[Math.Max(2, initialNodes) * Fanout];
     }
 
+    /// <summary>Nodes the array has room for (node 0 included) before it has to grow.</summary>
+    public int CapacityNodes => _entries.Length / Fanout;
+
     /// <summary>Nodes in use by some table.</summary>
     public int LiveNodes => _live;
 

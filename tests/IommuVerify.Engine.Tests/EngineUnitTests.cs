@@ -266,6 +266,71 @@ public sealed class PageTablePoolWalkTests
     }
 }
 
+/// <summary>How the pool's array grows: never below two nodes, exactly to a reservation, by doubling otherwise.</summary>
+public sealed class PageTablePoolCapacityTests
+{
+    /// <summary>Allocates <paramref name="n"/> fresh nodes: one leaf node per page, each under a new level-1 node after the first.</summary>
+    private static void Grow(PageTablePool pool, ref int root, int pages)
+    {
+        for (int i = 0; i < pages; i++)
+        {
+            pool.At(pool.LeafSlot(ref root, (ulong)i << 18)) = Leaf.Make((ulong)i, 1);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(1, 2)]
+    [InlineData(2, 2)]
+    [InlineData(10, 10)]
+    public void A_new_pool_has_room_for_at_least_two_nodes(int initial, int capacity) =>
+        Assert.Equal(capacity, new PageTablePool(initial).CapacityNodes);
+
+    [Fact]
+    public void Reserve_grows_to_exactly_what_is_asked_and_then_nothing_grows_until_it_is_used()
+    {
+        var pool = new PageTablePool(8);
+        int root = 0;
+        Grow(pool, ref root, 1); // root, level 2, level 1, leaf: nodes 1-4 of 0-7
+        Assert.Equal(4, pool.LiveNodes);
+        pool.Reserve(3); // 5 + 3 = 8 nodes: room already
+        Assert.Equal(8, pool.CapacityNodes);
+        pool.Reserve(10); // 5 + 10 = 15 nodes
+        Assert.Equal(15, pool.CapacityNodes);
+        pool.Reserve(1);
+        Assert.Equal(15, pool.CapacityNodes);
+
+        Grow(pool, ref root, 6); // page 0 is there; pages 1-5 take a level-1 node and a leaf each: 10 nodes, used 15
+        Assert.Equal(14, pool.LiveNodes);
+        Assert.Equal(15, pool.CapacityNodes);
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.Equal((ulong)i, Leaf.PaPage(pool.Lookup(root, (ulong)i << 18)));
+        }
+
+        Grow(pool, ref root, 7); // two more nodes: the array doubles once
+        Assert.Equal(16, pool.LiveNodes);
+        Assert.Equal(30, pool.CapacityNodes);
+        Assert.Equal(6UL, Leaf.PaPage(pool.Lookup(root, 6UL << 18)));
+    }
+
+    [Fact]
+    public void Freed_nodes_are_reused_before_the_array_grows()
+    {
+        var pool = new PageTablePool(5);
+        int a = 0;
+        Grow(pool, ref a, 1);
+        Assert.Equal(5, pool.CapacityNodes);
+        pool.FreeTree(a);
+        int b = 0;
+        Grow(pool, ref b, 1);
+        Assert.Equal(5, pool.CapacityNodes);
+        Assert.Equal(4, pool.LiveNodes);
+        Assert.Equal(0UL, Leaf.PaPage(pool.Lookup(b, 0)));
+        Assert.Equal(1UL, pool.Lookup(b, 0) & Leaf.Present);
+    }
+}
+
 public sealed class TranslationEngineTests
 {
     private static readonly BenchWorkload Workload = new(1024);
