@@ -115,6 +115,7 @@ public sealed class BmcTests
 
     /// <summary>The one-step check only ever concludes "holds": with it and without it, every invariant and lemma has
     /// the same verdict and depth (for a violation, the same shortest counterexample length).</summary>
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("arm-smmuv3-no-flush-on-detach", "arm-smmuv3")]
     [InlineData("sva-rid-unchecked", "arm-smmuv3")]

@@ -19,6 +19,7 @@ public sealed class Cvc5FactAttribute : FactAttribute
 /// <summary>cvc5, run as a process on the exported queries, reaches the same verdicts as Z3.</summary>
 public sealed class Cvc5Tests
 {
+    [Trait("Category", "Slow")]
     [Cvc5Fact]
     public void Cvc5AgreesWithZ3OnKnownBadAndKnownGood()
     {

@@ -32,6 +32,7 @@ public sealed class ProveTests
     }
 
     /// <summary>Alone, INV-SVA-RID of intel-vtd is not 1-inductive: a RID on a free slot that sva_bind then reuses.</summary>
+    [Trait("Category", "Slow")]
     [Fact]
     public void SvaRidAloneIsNotInductiveAndTheCtiNamesTheOperation()
     {
@@ -50,6 +51,7 @@ public sealed class ProveTests
     /// <summary>amd-vi-v1 without its lemmas: INV-TLB-COH is not 1-inductive (a CTI is shown); the Houdini loop drops it from
     /// the hypotheses, asks again (INV-SVA-RID then fails too, in round 2) and proves what is inductive on its own
     /// (INV-VPASID-BIJ).</summary>
+    [Trait("Category", "Slow")]
     [Fact]
     public void NonInductiveInvariantShowsCounterexampleToInductionAndTheRestIsProved()
     {
@@ -67,6 +69,7 @@ public sealed class ProveTests
 
     /// <summary>The lemma shipped in intel-vtd (every IOTLB entry's tag is some context's current tag) makes INV-TLB-COH
     /// inductive: all six invariants and the lemma are proved on the standard scope. Without it, INV-TLB-COH is not.</summary>
+    [Trait("Category", "Slow")]
     [Fact]
     public void ShippedLemmaProvesEveryInvariantOfIntelVtd()
     {
@@ -84,6 +87,7 @@ public sealed class ProveTests
     /// <summary>Every model that ships lemmas: on the small scope, k-induction proves every invariant the model expects
     /// to hold (the four design-card ones among them) and every shipped lemma; and it is the lemmas that do it: without
     /// them, some target is not inductive.</summary>
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("amd-v2-per-device-did")]
     [InlineData("amd-vi-v1")]
@@ -109,6 +113,7 @@ public sealed class ProveTests
 
     /// <summary>Counting, nested quantifiers and cache cells: a true counting lemma is proved, an off-by-one one fails
     /// its base case, one that two allocations break is not inductive, and a cache cell with a symbolic index is an input error.</summary>
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("#(d in slot: dom_kind[d] == 0) + #(d in slot: dom_kind[d] != 0) == 2", ProofVerdict.Proved)]
     [InlineData("forall d in slot: dom_users[d] == #(g in group, p in pasid: pasid_domain[g, p] == d) + 1", ProofVerdict.BaseFails)]
