@@ -7,6 +7,46 @@ namespace IommuVerify.Explorer.Tests;
 /// coverage counter.</summary>
 public class SearchPartsTests
 {
+    /// <summary>Progress samples come from a timer during the search: each is a snapshot no larger than the final
+    /// counts, with positive time and memory; the rates are transitions over time, 0 before any time has passed.</summary>
+    [Fact]
+    public void Progress_samples_are_bounded_by_the_final_counts()
+    {
+        var samples = new System.Collections.Concurrent.ConcurrentQueue<Progress>();
+        var m = TestModels.WithSmall(TestModels.Load("intel-vtd"), s => s with { PhysPages = 2 });
+        var r = ModelChecker.Check(m, "small", new CheckOptions
+        {
+            Workers = 1,
+            Symmetry = false,
+            Successor = SuccessorFunction.Reference, // slow enough for the 1 ms timer to fire many times
+            OnProgress = samples.Enqueue,
+            ProgressInterval = TimeSpan.FromMilliseconds(1),
+        });
+        var list = samples.ToArray();
+        // A timer cannot promise a tick in a very short run; in 50 ms a 1 ms timer has had every chance.
+        Assert.True(list.Length > 0 || r.Stats.Elapsed < TimeSpan.FromMilliseconds(50), $"no sample in {r.Stats.Elapsed.TotalMilliseconds} ms");
+        foreach (var p in list)
+        {
+            // Timer callbacks may overlap and one may still run as the search ends, so samples are only bounded,
+            // not ordered.
+            Assert.InRange(p.States, 0, r.Stats.DistinctStates);
+            Assert.InRange(p.Transitions, 0, r.Stats.Transitions);
+            Assert.InRange(p.Depth, 0, r.Stats.Depth);
+            Assert.True(p.Queue >= 0);
+            Assert.True(p.MemoryBytes > 0);
+            Assert.True(p.Elapsed > TimeSpan.Zero);
+        }
+
+        var mid = new Progress(10, 2, 500, 3, TimeSpan.FromSeconds(2), 1);
+        Assert.Equal(250, mid.TransitionsPerSecond);
+        Assert.Equal(0, (mid with { Elapsed = TimeSpan.Zero }).TransitionsPerSecond);
+        Assert.Equal(r.Stats.Transitions / r.Stats.Elapsed.TotalSeconds, r.Stats.TransitionsPerSecond, 6);
+        Assert.Equal(r.Stats.Transitions / r.Stats.CpuTime.TotalSeconds, r.Stats.TransitionsPerCpuSecond, 6);
+        Assert.Equal(0, (r.Stats with { CpuTime = TimeSpan.Zero }).TransitionsPerCpuSecond);
+        Assert.Equal(0, (r.Stats with { Elapsed = TimeSpan.Zero }).TransitionsPerSecond);
+        Assert.Equal(0, (r.Stats with { DistinctStates = 0 }).BytesPerState);
+    }
+
     [Fact]
     public void Links_rebuild_the_operation_path_from_the_root_and_grow_past_their_first_block()
     {
