@@ -1,0 +1,222 @@
+using System.Collections.Immutable;
+using IommuVerify.Reference;
+using IommuVerify.Reference.State;
+using IommuVerify.Smt.Encoding;
+using IommuVerify.Smt.Native;
+using IommuVerify.Smt.Solving;
+using IommuVerify.Vocabulary.Model;
+using IommuVerify.Vocabulary.Operations;
+using Xunit;
+
+namespace IommuVerify.Smt.Tests;
+
+/// <summary>The parts of the encoding that the agreement walks do not reach: the type constraints k-induction puts on
+/// its free states, the reduced unrolling without caches, and reading a solver's state back (the difference report
+/// and the listing a counterexample to induction prints).</summary>
+public sealed class EncodingPartsTests
+{
+    /// <summary>Every value each cell may hold, as the reference model defines it (spec/objects.md), for a scope.</summary>
+    private static (int Lo, int Hi)? Range(string array, Scope sc, int slots, int mms, int vms) => array switch
+    {
+        "dom_kind" => (0, 3),          // free, paging, nested, sva
+        "dom_flags" => (0, 7),         // pasid | nest_parent | dirty
+        "dom_format" => (0, 2),        // default, v1, v2
+        "dom_mm" => (-1, mms - 1),     // no mm, or an mm index
+        "dom_parent" => (-1, slots - 1),
+        "dom_users" => (0, 64),
+        "rid_domain" => (-2, slots - 1), // identity (-2), blocked (-1), or a slot
+        "pasid_domain" => (-1, slots - 1),
+        "guest_pasid" => (0, sc.Vpasids),
+        "mm_pasid" => (0, sc.Pasids),
+        "sva_users" => (0, 64),
+        "vpasid_table" => (0, sc.Pasids),
+        _ => null, // pte and pasid_owner take listed values, checked on their own
+    };
+
+    private static IommuState Walk(ReferenceModel r, ImmutableArray<Op> ops, Random rng, int steps, List<IommuState> seen)
+    {
+        var s = r.Initial();
+        for (int i = 0; i < steps; i++)
+        {
+            s = r.Apply(s, ops[rng.Next(ops.Length)]).Next;
+            seen.Add(s);
+        }
+
+        return s;
+    }
+
+    /// <summary>The type constraints are sound (every state a random walk reaches satisfies them, so k-induction
+    /// loses no real state) and tight (each cell's bounds are exactly the values above: one step outside either end
+    /// is excluded).</summary>
+    [Theory]
+    [InlineData("intel-vtd", "conformance")]
+    [InlineData("vpasid-allocated-checked", "conformance")]
+    [InlineData("amd-v2-per-device-did", "nesting")]
+    [InlineData("arm-smmuv3", "small")]
+    public void Type_constraints_admit_every_reachable_state_and_nothing_outside_each_cells_values(string name, string scope)
+    {
+        var reference = ReferenceModel.For(Models.Load(name), scope);
+        using var ctx = new Z3Context();
+        var t = new Terms(ctx);
+        var m = new SymModel(t, reference);
+        var seen = new List<IommuState> { reference.Initial() };
+        var rng = new Random(name.Length * 31 + scope.Length);
+        var ops = OpCatalog.For(reference.Scope);
+        for (int w = 0; w < 20; w++)
+        {
+            Walk(reference, ops, rng, 25, seen);
+        }
+
+        foreach (var s in seen)
+        {
+            Assert.True(m.WellTyped(SymState.Of(t, m.U, s)).IsTrue, $"{name}/{scope}: a reachable state is outside the type constraints");
+        }
+
+        var sc = reference.Scope;
+        var basis = SymState.Of(t, m.U, reference.Initial());
+        Expr With(int k, int v)
+        {
+            var c = basis.Copy();
+            c.Ints[k][0] = t.Int(v);
+            return m.WellTyped(c);
+        }
+
+        for (int k = 0; k < SymState.ArrayNames.Length; k++)
+        {
+            string array = SymState.ArrayNames[k];
+            if (basis.Ints[k].Length == 0)
+            {
+                continue;
+            }
+
+            if (Range(array, sc, sc.DomainSlots, sc.Mms.Length, sc.Vms.Length) is { } range)
+            {
+                Assert.True(With(k, range.Lo).IsTrue, $"{array} = {range.Lo} is excluded");
+                Assert.True(With(k, range.Hi).IsTrue, $"{array} = {range.Hi} is excluded");
+                Assert.True(With(k, range.Lo - 1).IsFalse, $"{array} = {range.Lo - 1} is admitted");
+                Assert.True(With(k, range.Hi + 1).IsFalse, $"{array} = {range.Hi + 1} is admitted");
+            }
+        }
+
+        int pte = Array.IndexOf(SymState.ArrayNames, "pte");
+        Assert.True(With(pte, 0).IsTrue);
+        Assert.All(m.U.PteValues, v => Assert.True(With(pte, v).IsTrue, $"pte value {v} is excluded"));
+        Assert.True(With(pte, m.U.PteValues.Max() + 1).IsFalse);
+        Assert.True(With(pte, -1).IsFalse);
+
+        // A PASID's owner: nobody (0), mm i (1 + i), or VM v (Layout.VmOwnerBase + v).
+        int owner = Array.IndexOf(SymState.ArrayNames, "pasid_owner");
+        var owners = new[] { 0 }.Concat(Enumerable.Range(1, sc.Mms.Length)).Concat(Enumerable.Range(Layout.VmOwnerBase, sc.Vms.Length)).ToHashSet();
+        for (int v = -1; v <= Layout.VmOwnerBase + sc.Vms.Length; v++)
+        {
+            Assert.True(With(owner, v).IsTrue == owners.Contains(v), $"pasid_owner = {v}: {(owners.Contains(v) ? "excluded" : "admitted")}");
+        }
+    }
+
+    /// <summary>Without caches the unrolling leaves out exactly the operations that only touch caches and page
+    /// tables (map, unmap, invalidate, translate) and keeps the rest in order.</summary>
+    [Fact]
+    public void The_unrolling_without_caches_drops_exactly_the_cache_operations()
+    {
+        var reference = ReferenceModel.For(Models.Load("intel-flush-queue-reuse"), "conformance");
+        using var ctx = new Z3Context();
+        var m = new SymModel(new Terms(ctx), reference);
+        var ops = OpCatalog.For(reference.Scope);
+        var cacheOps = new[] { OpCode.Map, OpCode.Unmap, OpCode.Invalidate, OpCode.Translate };
+        Assert.All(cacheOps, c => Assert.Contains(ops, o => o.Code == c));
+        Assert.Equal(ops, new Unrolling(m, ops).Ops);
+        Assert.Equal(ops.Where(o => !cacheOps.Contains(o.Code)), new Unrolling(m, ops, withCaches: false).Ops);
+    }
+
+    /// <summary>Starting a path again forgets the old one; the first choice is the -1 placeholder.</summary>
+    [Fact]
+    public void Starting_an_unrolling_again_forgets_the_earlier_path()
+    {
+        var reference = ReferenceModel.For(Models.Load("intel-vtd"), "small");
+        using var ctx = new Z3Context();
+        var t = new Terms(ctx);
+        var m = new SymModel(t, reference);
+        var u = new Unrolling(m, OpCatalog.For(reference.Scope));
+        var first = SymState.Of(t, m.U, reference.Initial());
+        u.Start(first);
+        u.Extend();
+        u.Extend();
+        Assert.Equal(3, u.States.Count);
+        u.Start(first);
+        Assert.Single(u.States);
+        Assert.Same(first, u.States[0]);
+        Assert.Equal(-1, Assert.Single(u.Choices).Value);
+    }
+
+    /// <summary>A state with an IOTLB entry, a device-TLB entry and a queued invalidation, and its reading.</summary>
+    private static (ReferenceModel Ref, IommuState State) Busy()
+    {
+        var r = ReferenceModel.For(Models.Load("intel-flush-queue"), "conformance");
+        int gpu = r.Scope.DeviceIndex("gpu"), nic = r.Scope.DeviceIndex("nic");
+        var s = r.Initial();
+        foreach (var op in new Op[]
+        {
+            new AllocDomain(gpu, DomainKind.Paging, AllocFlags.None, -1),
+            new AttachRid(gpu, DomainRef.Slot(0)),
+            new AttachRid(nic, DomainRef.Slot(0)),
+            new Map(0, 0, 1, Perm.RW),
+            new Map(0, 1, 0, Perm.R),
+            new Translate(gpu, 0, 0, Access.Read),
+            new Translate(nic, 0, 1, Access.Read),
+            new Unmap(0, 0),
+        })
+        {
+            var step = r.Apply(s, op);
+            Assert.True(step.Primary.IsSuccess, $"{op}: {step.Primary}");
+            s = step.Next;
+        }
+
+        return (r, s);
+    }
+
+    private static ConcreteState Read(IommuState s, bool caches = true) =>
+        new([.. s.Arrays()], caches ? s.Iotlb : [], caches ? s.DevTlb : [], caches ? s.FlushQueue : [], caches);
+
+    [Fact]
+    public void A_read_state_lists_every_array_and_each_cache_entry_by_name()
+    {
+        var (r, s) = Busy();
+        using var ctx = new Z3Context();
+        var m = new SymModel(new Terms(ctx), r);
+        string text = Read(s).Describe(m);
+        var lines = text.Split('\n');
+        Assert.Equal(SymState.ArrayNames.Length + 4, lines.Length); // the arrays, three caches, the empty end
+        Assert.Equal("", lines[^1]);
+        for (int k = 0; k < SymState.ArrayNames.Length; k++)
+        {
+            Assert.Equal($"  {SymState.ArrayNames[k]} = [{string.Join(", ", s.Arrays().ElementAt(k))}]", lines[k]);
+        }
+
+        // The unmap queued page 0 (lazy invalidation) and left the cached translations of both pages in place.
+        int did = Tag.Did(Entry.IotlbTag(s.Iotlb.First()));
+        Assert.Equal($"  iotlb = {{(did {did}, pasid 0, iova 0, pa 1 rw), (did {did}, pasid 0, iova 1, pa 0 r)}}", lines[^4]);
+        Assert.Equal("  devtlb = {(gpu, pasid 0, iova 0, pa 1 rw)}", lines[^3]);
+        Assert.Equal("  flush_queue = {(d0, iova 0)}", lines[^2]);
+    }
+
+    [Fact]
+    public void A_read_state_reports_its_first_difference_from_the_reference()
+    {
+        var (_, s) = Busy();
+        Assert.Null(Read(s).DiffFrom(s));
+
+        var ints = s.Arrays().ToArray();
+        var changed = Read(s) with { Ints = [.. ints.Select((a, k) => k == 7 ? a.SetItem(1, 5) : a)] };
+        Assert.Equal($"rid_domain[1]: solver 5, reference {ints[7][1]}", changed.DiffFrom(s));
+
+        var pte = Array.IndexOf(SymState.ArrayNames, "pte");
+        var otherPte = Read(s) with { Ints = [.. ints.Select((a, k) => k == pte ? a.SetItem(0, a[0] + 4) : a)] };
+        Assert.StartsWith("pte[0]: solver ", otherPte.DiffFrom(s), StringComparison.Ordinal);
+        Assert.Null((otherPte with { CachesRead = false, Iotlb = [], DevTlb = [], FlushQueue = [] }).DiffFrom(s));
+
+        Assert.Equal($"iotlb: solver {{{s.Iotlb.Min}}}, reference {{{string.Join(",", s.Iotlb)}}}", (Read(s) with { Iotlb = [s.Iotlb.Min] }).DiffFrom(s));
+        Assert.Equal($"devtlb: solver {{}}, reference {{{string.Join(",", s.DevTlb)}}}", (Read(s) with { DevTlb = [] }).DiffFrom(s));
+        Assert.Equal($"flush_queue: solver {{}}, reference {{{string.Join(",", s.FlushQueue)}}}", (Read(s) with { FlushQueue = [] }).DiffFrom(s));
+        Assert.Null(Read(s, caches: false).DiffFrom(s));
+    }
+}
