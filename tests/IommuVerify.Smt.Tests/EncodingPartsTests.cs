@@ -113,6 +113,120 @@ public sealed class EncodingPartsTests
         }
     }
 
+    public static TheoryData<string, string> EveryScope()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string name in Models.All())
+        {
+            foreach (string scope in Models.Load(name).Scopes.Keys.Order(StringComparer.Ordinal))
+            {
+                data.Add(name, scope);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>The catalog is the explicit-state checker's operation space (an independent enumeration) with the
+    /// four reductions OpCatalog documents: allocations from device 0 only, translations with read access only, no
+    /// PASID operation on PASID 0, vPASID attaches only for a VM's own devices. And the reductions lose nothing: on
+    /// states along random walks, an allocation from any device and a write translation lead to the same state as
+    /// their kept counterparts, and the dropped PASID and vPASID operations leave the state as it was.</summary>
+    [Theory]
+    [MemberData(nameof(EveryScope))]
+    public void The_catalog_is_the_checkers_operation_space_up_to_two_reductions_that_lose_no_state(string name, string scope)
+    {
+        var reference = ReferenceModel.For(Models.Load(name), scope);
+        var catalog = OpCatalog.For(reference.Scope);
+        var space = Explorer.OpSpace.Enumerate(reference.Scope);
+        var reduced = space
+            .Where(o => o is not Translate { Access: Access.Write } and not AttachPasid { Pasid: 0 } and not ReplacePasid { Pasid: 0 } and not DetachPasid { Pasid: 0 })
+            .Where(o => o is not VpasidAttach v || reference.Scope.Vms[v.Vm].Devices.Any(d => d.Dev == v.Dev))
+            .Select(o => o is AllocDomain a ? a with { Dev = 0 } : o)
+            .Distinct()
+            .ToList();
+        Assert.True(reduced.ToHashSet().SetEquals(catalog), $"{name}/{scope}: only in the catalog: {string.Join("; ", catalog.Except(reduced))}; only in the space: {string.Join("; ", reduced.Except(catalog))}");
+        Assert.Equal(reduced.Count, catalog.Length);
+
+        var dropped = space.Where(o => !catalog.Contains(o)).ToList();
+        var rng = new Random(name.Length * 7 + scope.Length);
+        var seen = new List<IommuState> { reference.Initial() };
+        for (int w = 0; w < 8; w++)
+        {
+            Walk(reference, catalog, rng, 20, seen);
+        }
+
+        foreach (var s in seen.Where((_, i) => i % 4 == 0))
+        {
+            foreach (var op in dropped)
+            {
+                if (op is AttachPasid or ReplacePasid or DetachPasid or VpasidAttach)
+                {
+                    Assert.True(reference.Apply(s, op).Next.Equals(s), $"{name}/{scope}: {op} changed the state");
+                    continue;
+                }
+
+                Op kept = op switch
+                {
+                    Translate t => t with { Access = Access.Read },
+                    AllocDomain a => a with { Dev = 0 },
+                    _ => throw new InvalidOperationException($"unexpected dropped operation {op}"),
+                };
+                Assert.True(reference.Apply(s, op).Next.Equals(reference.Apply(s, kept).Next), $"{name}/{scope}: {op} and {kept} lead to different states");
+            }
+        }
+    }
+
+    /// <summary>The encoding's universe holds every cache entry the reference model can create: along walks that
+    /// prefer operations that succeed (so domains get attached, mapped and translated through), every IOTLB tag is
+    /// among the universe's tags and every state, caches included, converts to constants (SymState.Of finds a cell
+    /// for each entry) that read back equal.</summary>
+    [Theory]
+    [MemberData(nameof(EveryScope))]
+    public void Every_cache_entry_a_walk_creates_has_a_cell_in_the_universe(string name, string scope)
+    {
+        var reference = ReferenceModel.For(Models.Load(name), scope);
+        using var ctx = new Z3Context();
+        var t = new Terms(ctx);
+        var m = new SymModel(t, reference);
+        var ops = OpCatalog.For(reference.Scope);
+        var rng = new Random(name.Length * 13 + scope.Length);
+        var tags = m.U.Tags.ToHashSet();
+        int entries = 0;
+        for (int w = 0; w < 10; w++)
+        {
+            var s = reference.Initial();
+            for (int i = 0; i < 30; i++)
+            {
+                for (int tries = 0; tries < 6; tries++)
+                {
+                    var step = reference.Apply(s, ops[rng.Next(ops.Length)]);
+                    if (step.Primary.IsSuccess || tries == 5)
+                    {
+                        s = step.Next;
+                        break;
+                    }
+                }
+
+                foreach (long e in s.Iotlb)
+                {
+                    Assert.Contains(Entry.IotlbTag(e), tags);
+                }
+
+                entries += s.Iotlb.Count + s.DevTlb.Count;
+                var folded = SymState.Of(t, m.U, s);
+                var read = Read(s);
+                Assert.Null(read.DiffFrom(s));
+                Assert.Equal(s.Iotlb.Count, folded.Iotlb.Count(x => x.IsTrue));
+                Assert.Equal(s.DevTlb.Count, folded.DevTlb.Count(x => x.IsTrue));
+                Assert.Equal(s.FlushQueue.Count, folded.Fq.Count(x => x.IsTrue));
+            }
+        }
+
+        bool caches = reference.Scope.Ops.Contains(OpCode.Translate) && reference.Scope.Ops.Contains(OpCode.Map);
+        Assert.True(!caches || entries > 0, $"{name}/{scope}: no walk filled a cache");
+    }
+
     /// <summary>Without caches the unrolling leaves out exactly the operations that only touch caches and page
     /// tables (map, unmap, invalidate, translate) and keeps the rest in order.</summary>
     [Fact]

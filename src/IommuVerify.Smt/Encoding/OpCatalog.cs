@@ -6,9 +6,11 @@ namespace IommuVerify.Smt.Encoding;
 
 /// <summary>Every concrete operation (code plus arguments) a scope allows, in a fixed order: the transition
 /// relation picks one of them per step by index.</summary>
-/// <remarks>Two reductions that do not change the reachable states: alloc_domain is tried from device 0 only
-/// (the reference ignores the device), and translate only with access=read (the access changes the result,
-/// never the state).</remarks>
+/// <remarks>Four reductions that do not change the reachable states: alloc_domain is tried from device 0 only
+/// (the reference ignores the device), translate only with access=read (the access changes the result, never the
+/// state), the PASID operations only on PASIDs 1 and up (on PASID 0, the RID, they always fail and change nothing),
+/// and vpasid_attach only for devices assigned to the VM (for any other device it always fails). EncodingPartsTests
+/// checks all four against the explicit-state checker's operation space.</remarks>
 public static class OpCatalog
 {
     /// <summary>The operation codes this encoding covers.</summary>
