@@ -16,16 +16,16 @@ namespace IommuVerify.Smt.Tests;
 public sealed class EncodingPartsTests
 {
     /// <summary>Every value each cell may hold, as the reference model defines it (spec/objects.md), for a scope.</summary>
-    private static (int Lo, int Hi)? Range(string array, Scope sc, int slots, int mms, int vms) => array switch
+    private static (int Lo, int Hi)? Range(string array, Scope sc) => array switch
     {
         "dom_kind" => (0, 3),          // free, paging, nested, sva
         "dom_flags" => (0, 7),         // pasid | nest_parent | dirty
         "dom_format" => (0, 2),        // default, v1, v2
-        "dom_mm" => (-1, mms - 1),     // no mm, or an mm index
-        "dom_parent" => (-1, slots - 1),
+        "dom_mm" => (-1, sc.Mms.Length - 1), // no mm, or an mm index
+        "dom_parent" => (-1, sc.DomainSlots - 1),
         "dom_users" => (0, 64),
-        "rid_domain" => (-2, slots - 1), // identity (-2), blocked (-1), or a slot
-        "pasid_domain" => (-1, slots - 1),
+        "rid_domain" => (-2, sc.DomainSlots - 1), // identity (-2), blocked (-1), or a slot
+        "pasid_domain" => (-1, sc.DomainSlots - 1),
         "guest_pasid" => (0, sc.Vpasids),
         "mm_pasid" => (0, sc.Pasids),
         "sva_users" => (0, 64),
@@ -33,7 +33,8 @@ public sealed class EncodingPartsTests
         _ => null, // pte and pasid_owner take listed values, checked on their own
     };
 
-    private static IommuState Walk(ReferenceModel r, ImmutableArray<Op> ops, Random rng, int steps, List<IommuState> seen)
+    /// <summary>One random walk from the initial state; every state it visits is added to <paramref name="seen"/>.</summary>
+    private static void Walk(ReferenceModel r, ImmutableArray<Op> ops, Random rng, int steps, List<IommuState> seen)
     {
         var s = r.Initial();
         for (int i = 0; i < steps; i++)
@@ -41,8 +42,6 @@ public sealed class EncodingPartsTests
             s = r.Apply(s, ops[rng.Next(ops.Length)]).Next;
             seen.Add(s);
         }
-
-        return s;
     }
 
     /// <summary>The type constraints are sound (every state a random walk reaches satisfies them, so k-induction
@@ -89,7 +88,7 @@ public sealed class EncodingPartsTests
                 continue;
             }
 
-            if (Range(array, sc, sc.DomainSlots, sc.Mms.Length, sc.Vms.Length) is { } range)
+            if (Range(array, sc) is { } range)
             {
                 Assert.True(With(k, range.Lo).IsTrue, $"{array} = {range.Lo} is excluded");
                 Assert.True(With(k, range.Hi).IsTrue, $"{array} = {range.Hi} is excluded");
