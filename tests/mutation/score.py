@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Reads Stryker.NET JSON reports and prints each project's mutation score, then checks it against the gate.
 
-Usage: score.py BASELINE REPORT_DIR [--ratchet] [--write-baseline [--commit=SHA]]
+Usage: score.py BASELINE REPORT_DIR [--ratchet] [--write-baseline [--commit=SHA] [--minutes=Project:N,...]]
 REPORT_DIR holds one folder per project (Reference, Engine, ...) with reports/mutation-report.json, and beside it
 PROJECT.mode saying "full" or "since"; the ratchet applies to full runs only (a since-run scores changed files only).
 Score = detected / (detected + undetected), where detected = Killed + Timeout and undetected = Survived + NoCoverage
 (Stryker's definition; CompileError and Ignored mutants are not counted).
+--minutes records each project's run time with its score (gate.sh --ci skips full runs longer than CI's budget).
 Exit 0 when every project reaches the break threshold (and, with --ratchet, its recorded baseline), else 1.
 """
 import json, os, sys
@@ -24,6 +25,8 @@ def score(report_path):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     commit = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--commit=")), None)
+    minutes_arg = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--minutes=")), "")
+    minutes = {k: int(v) for k, v in (x.split(":") for x in minutes_arg.split(",") if x)}
     ratchet = "--ratchet" in sys.argv
     write = "--write-baseline" in sys.argv
     baseline_path, out = args[0], args[1]
@@ -53,6 +56,7 @@ def main():
               f"{c.get('NoCoverage',0):>7} {c.get('Ignored',0):>8} {need:>7.2f}  {verdict}")
     if write:
         baseline["scores"].update({k: v for k, v in results.items() if v is not None})
+        baseline.setdefault("minutes", {}).update({k: v for k, v in minutes.items() if results.get(k) is not None})
         if commit:
             baseline["commit"] = commit
         with open(baseline_path, "w") as fh:

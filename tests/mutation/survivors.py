@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""What a Stryker.NET run left undetected, and re-testing only that.
+
+  survivors.py list REPORT [PATH_PART]   the Survived and NoCoverage mutants, by file and line, with the code they
+                                         change (only files whose path contains PATH_PART, when given)
+  survivors.py patterns REPORT           Stryker mutate patterns ("**/path{start..end}", character spans), one per
+                                         file, that select the undetected mutants' code; gate.sh --recheck uses them
+  survivors.py merge REPORT RECHECK      the score REPORT would have had with RECHECK's verdicts for the mutants it
+                                         re-tested; prints what is still undetected
+
+REPORT is a mutation-report.json. merge is only meaningful when the tests of RECHECK include every test of REPORT
+(tests added, none removed or weakened): then a mutant detected in REPORT is still detected, and the merged figure
+is what a full run would report, except for mutants whose test run is not deterministic (timeouts on a loaded
+machine). A mutant is matched across the two reports by file, location, mutator and replacement.
+Exit codes: 0 done, 2 bad arguments or an unreadable report.
+"""
+import json, os, sys
+
+DETECTED = ("Killed", "Timeout")
+UNDETECTED = ("Survived", "NoCoverage")
+
+
+def load(path):
+    try:
+        with open(path) as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as e:
+        sys.exit(f"survivors.py: cannot read the report {path}: {e}")
+
+
+def relative(report, path):
+    root = report.get("projectRoot", "")
+    return os.path.relpath(path, root) if root and path.startswith(root) else path
+
+
+def undetected(report):
+    for path, f in sorted(report["files"].items()):
+        for m in f["mutants"]:
+            if m["status"] in UNDETECTED:
+                yield path, f, m
+
+
+def key(report, path, m):
+    s, e = m["location"]["start"], m["location"]["end"]
+    return (relative(report, path), s["line"], s["column"], e["line"], e["column"], m["mutatorName"], m["replacement"])
+
+
+def offset(source_lines, pos):
+    """Character offset of a 1-based line and column in the file's text."""
+    return sum(len(line) + 1 for line in source_lines[:pos["line"] - 1]) + pos["column"] - 1
+
+
+def snippet(source_lines, m, width=70):
+    s, e = m["location"]["start"], m["location"]["end"]
+    text = source_lines[s["line"] - 1][s["column"] - 1:] if s["line"] == e["line"] else source_lines[s["line"] - 1]
+    if s["line"] == e["line"]:
+        text = text[:e["column"] - s["column"]]
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def cmd_list(report, part=None):
+    n = 0
+    current = None
+    for path, f, m in undetected(report):
+        rel = relative(report, path)
+        if part and part not in rel:
+            continue
+        if rel != current:
+            print(f"\n{rel}")
+            current = rel
+        lines = f["source"].split("\n")
+        line = m["location"]["start"]["line"]
+        print(f"  {line:>5}  {m['status']:<10} {m['mutatorName']}")
+        print(f"         was: {snippet(lines, m)}")
+        print(f"         now: {' '.join(m['replacement'].split())[:70]}")
+        n += 1
+    print(f"\n{n} undetected mutant(s)")
+
+
+def cmd_patterns(report):
+    spans = {}
+    for path, f, m in undetected(report):
+        lines = f["source"].split("\n")
+        start = offset(lines, m["location"]["start"])
+        end = offset(lines, m["location"]["end"])
+        spans.setdefault(relative(report, path), set()).add((start, end))
+    for rel, ss in sorted(spans.items()):
+        print("**/" + rel + "".join(f"{{{a}..{b}}}" for a, b in sorted(ss)))
+
+
+def cmd_merge(report, recheck):
+    verdict = {}
+    for path, f in recheck["files"].items():
+        for m in f["mutants"]:
+            verdict[key(recheck, path, m)] = m["status"]
+    counts = {}
+    still = []
+    retested = 0
+    for path, f in report["files"].items():
+        for m in f["mutants"]:
+            status = m["status"]
+            if status in UNDETECTED and key(report, path, m) in verdict:
+                retested += 1
+                status = verdict[key(report, path, m)]
+            counts[status] = counts.get(status, 0) + 1
+            if status in UNDETECTED:
+                still.append((relative(report, path), m["location"]["start"]["line"], status, m["mutatorName"]))
+    detected = sum(counts.get(s, 0) for s in DETECTED)
+    total = detected + sum(counts.get(s, 0) for s in UNDETECTED)
+    was = sum(1 for _ in undetected(report))
+    print(f"re-tested {retested} of the {was} undetected mutant(s) of the first report")
+    for rel, line, status, mutator in sorted(still):
+        print(f"  still {status:<10} {rel}:{line}  {mutator}")
+    score = 100.0 * detected / total if total else float("nan")
+    print(f"merged score {score:.2f}: killed {counts.get('Killed', 0)}, timeout {counts.get('Timeout', 0)}, "
+          f"survived {counts.get('Survived', 0)}, no coverage {counts.get('NoCoverage', 0)}")
+
+
+def main(argv):
+    if len(argv) < 2 or argv[0] not in ("list", "patterns", "merge"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    if argv[0] == "list":
+        cmd_list(load(argv[1]), argv[2] if len(argv) > 2 else None)
+    elif argv[0] == "patterns":
+        cmd_patterns(load(argv[1]))
+    else:
+        if len(argv) < 3:
+            print("survivors.py merge needs two reports: the full run's and the re-check's", file=sys.stderr)
+            return 2
+        cmd_merge(load(argv[1]), load(argv[2]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
