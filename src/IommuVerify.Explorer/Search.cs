@@ -106,8 +106,22 @@ public sealed class Search
         }
     }
 
-    /// <summary>Records that the search stopped early (the first reason wins).</summary>
-    public void Stop(string reason) => StopReason ??= reason;
+    /// <summary>Records a reason the search stopped early or left states out; each distinct reason once, in the
+    /// order they happened, joined by "; " (a bounded DFS that also hit the state limit reports both).</summary>
+    public void Stop(string reason)
+    {
+        lock (_gate)
+        {
+            if (StopReason is null)
+            {
+                StopReason = reason;
+            }
+            else if (!StopReason.Split("; ").Contains(reason, StringComparer.Ordinal))
+            {
+                StopReason += "; " + reason;
+            }
+        }
+    }
 
     /// <summary>True when the distinct-state limit is reached.</summary>
     public bool StatesFull => Options.MaxStates > 0 && Seen.Count >= Options.MaxStates;

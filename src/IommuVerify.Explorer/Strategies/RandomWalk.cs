@@ -29,12 +29,19 @@ public sealed record RandomWalk(int Seed, int Walks, int Length) : ISearchStrate
         search.RecordViolations(search.Violations(init), () => []);
         var path = new List<int>();
         long generated = 0;
-        for (int w = 0; w < Walks && !search.TimeUp && !search.StatesFull; w++)
+        bool cut = false;
+        for (int w = 0; w < Walks && !cut; w++)
         {
             var s = init;
             path.Clear();
             for (int step = 0; step < Length; step++)
             {
+                if (search.TimeUp || search.StatesFull)
+                {
+                    cut = true;
+                    break;
+                }
+
                 int k = rng.Next(search.Ops.Length);
                 var n = search.Apply(s, k, cov).Next;
                 if (!search.InConstraint(n))
@@ -55,6 +62,15 @@ public sealed record RandomWalk(int Seed, int Walks, int Length) : ISearchStrate
 
                 s = n;
             }
+        }
+
+        if (search.TimeUp)
+        {
+            search.Stop("time limit");
+        }
+        else if (search.StatesFull)
+        {
+            search.Stop($"max-states {search.Options.MaxStates}");
         }
 
         search.CountGenerated(generated);
