@@ -96,3 +96,89 @@ public class SymmetryTests
         Assert.Single(SymmetryGroup.Trivial(scope).Elements);
     }
 }
+
+/// <summary>The symmetry group's elements and description for each way a scope can be permuted.</summary>
+public class SymmetryGroupStructureTests
+{
+    private static Scope Scope(int iovas, int pas, int mms, bool ridOps)
+    {
+        var s = TestModels.Load("intel-vtd").GetScope("small");
+        var ops = ridOps ? s.Ops.Add(OpCode.AttachRid) : s.Ops.Remove(OpCode.AttachRid).Remove(OpCode.ReplaceRid);
+        return s with { IovaPages = iovas, PhysPages = pas, Mms = [.. Enumerable.Range(0, mms).Select(i => "mm" + i)], Ops = ops };
+    }
+
+    private static int Factorial(int n) => n <= 1 ? 1 : n * Factorial(n - 1);
+
+    [Theory]
+    [InlineData(2, 3, 1, false, 12, "iova pages (2!) x physical pages (3!); mms not permuted")]
+    [InlineData(3, 2, 2, false, 24, "iova pages (3!) x physical pages (2!); mms (2!)")]
+    [InlineData(5, 5, 1, false, 14400, "iova pages (5!) x physical pages (5!); mms not permuted")]
+    [InlineData(3, 3, 2, true, 12, "iova and physical pages jointly (3!); mms (2!)")]
+    [InlineData(5, 5, 1, true, 120, "iova and physical pages jointly (5!); mms not permuted")]
+    [InlineData(2, 3, 3, true, 6, "pages not permuted; mms (3!)")]
+    [InlineData(6, 6, 2, true, 2, "pages not permuted; mms (2!)")]
+    [InlineData(6, 2, 1, false, 1, "trivial for this scope (one IOVA/physical page pairing and one mm)")]
+    [InlineData(2, 6, 5, false, 120, "pages not permuted; mms (5!)")]
+    [InlineData(1, 1, 6, false, 1, "trivial for this scope (one IOVA/physical page pairing and one mm)")]
+    public void Elements_are_every_allowed_permutation_once_with_their_inverses(int iovas, int pas, int mms, bool ridOps, int size, string description)
+    {
+        var g = SymmetryGroup.For(Scope(iovas, pas, mms, ridOps));
+        Assert.Equal(size, g.Elements.Length);
+        Assert.Equal(description, g.Description);
+
+        var first = g.Elements[0];
+        Assert.Equal(Enumerable.Range(0, iovas), first.Iova);
+        Assert.Equal(Enumerable.Range(0, pas), first.Pa);
+        Assert.Equal(Enumerable.Range(0, mms), first.Mm);
+
+        var seen = new HashSet<string>();
+        foreach (var p in g.Elements)
+        {
+            Assert.Equal(Enumerable.Range(0, iovas), p.Iova.Order());
+            Assert.Equal(Enumerable.Range(0, pas), p.Pa.Order());
+            Assert.Equal(Enumerable.Range(0, mms), p.Mm.Order());
+            for (int i = 0; i < iovas; i++)
+            {
+                Assert.Equal(i, p.IovaInverse[p.Iova[i]]);
+            }
+
+            for (int i = 0; i < mms; i++)
+            {
+                Assert.Equal(i, p.MmInverse[p.Mm[i]]);
+            }
+
+            if (ridOps)
+            {
+                Assert.Equal(p.Iova.ToArray(), (iovas == pas ? p.Pa : p.Iova).ToArray()); // pages move together, or not at all
+            }
+
+            Assert.True(seen.Add($"{string.Join(",", p.Iova)}/{string.Join(",", p.Pa)}/{string.Join(",", p.Mm)}"));
+        }
+
+        int expected = (ridOps ? (iovas == pas && iovas <= 5 ? Factorial(iovas) : 1)
+            : (iovas <= 5 && pas <= 5 ? Factorial(iovas) * Factorial(pas) : iovas == pas && iovas <= 5 ? Factorial(iovas) : 1))
+            * (mms <= 5 ? Factorial(mms) : 1);
+        Assert.Equal(expected, size);
+    }
+
+    [Fact]
+    public void The_trivial_group_has_only_the_identity()
+    {
+        var g = SymmetryGroup.Trivial(Scope(3, 2, 2, false));
+        var p = Assert.Single(g.Elements);
+        Assert.Equal("none", g.Description);
+        Assert.Equal([0, 1, 2], p.Iova.ToArray());
+        Assert.Equal([0, 1, 2], p.IovaInverse.ToArray());
+        Assert.Equal([0, 1], p.Pa.ToArray());
+        Assert.Equal([0, 1], p.Mm.ToArray());
+        Assert.Equal([0, 1], p.MmInverse.ToArray());
+    }
+
+    [Fact]
+    public void Replace_rid_alone_also_makes_the_identity_mapping_reachable()
+    {
+        var s = Scope(2, 3, 1, false);
+        Assert.Equal(12, SymmetryGroup.For(s).Elements.Length);
+        Assert.Single(SymmetryGroup.For(s with { Ops = s.Ops.Add(OpCode.ReplaceRid) }).Elements);
+    }
+}
