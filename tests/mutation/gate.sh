@@ -9,6 +9,10 @@
 #                                               Engine/reports/mutation-report.json, a copy of StrykerOutput/gate), then
 #                                               print the earlier score with the new verdicts merged in (valid when tests
 #                                               were only added since; a measure while writing tests, not the gate)
+#   tests/mutation/gate.sh --mutate '**/Compact/**/*.cs' Explorer
+#                                               a full run of part of a project (Stryker mutate patterns); the parts'
+#                                               reports, joined with survivors.py join, make the project's full run
+#                                               when they cover every file at one commit
 #   tests/mutation/gate.sh --ci                 what .ci/run does: per project with a recorded score, compared with
 #                                               the baseline commit, a full run when its tests changed (if its last
 #                                               full run, "minutes" in baseline.json, fits the CI budget; else a
@@ -25,6 +29,7 @@ root=$(pwd)
 
 since=""
 recheck=""
+parts=()
 write=""
 ci=""
 projects=()
@@ -34,6 +39,7 @@ while [ $# -gt 0 ]; do
     --since=*) since="${1#--since=}"; shift ;;
     --write-baseline) write="--write-baseline"; shift ;;
     --ci) ci=1; shift ;;
+    --mutate) parts+=("$2"); shift 2 ;;
     --recheck) recheck="$2"; shift 2 ;;
     --recheck=*) recheck="${1#--recheck=}"; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
@@ -129,7 +135,7 @@ else
         exit 2
       fi
     else
-      mode[$p]=$([ -n "$since" ] && echo since || echo full)
+      mode[$p]=$([ -n "$since" ] && echo since || { [ ${#parts[@]} -gt 0 ] && echo part; } || echo full)
     fi
   done
 fi
@@ -164,6 +170,7 @@ for p in "${projects[@]}"; do
   args=()
   for t in "${tps[@]}"; do args+=(-tp "$root/tests/$t/$t.csproj"); done
   [ "${mode[$p]}" = since ] && args+=("--since:$since")
+  for m in "${parts[@]}"; do args+=(-m "$m"); done
   if [ "${mode[$p]}" = recheck ]; then
     mapfile -t patterns < <(python3 "$root/tests/mutation/survivors.py" patterns "$recheck/$p/reports/mutation-report.json")
     if [ ${#patterns[@]} -eq 0 ]; then echo "=== $p: the earlier run left no mutant undetected"; continue; fi

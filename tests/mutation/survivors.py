@@ -5,6 +5,8 @@
                                          change (only files whose path contains PATH_PART, when given)
   survivors.py patterns REPORT           Stryker mutate patterns ("**/path{start..end}", character spans), one per
                                          file, that select the undetected mutants' code; gate.sh --recheck uses them
+  survivors.py join OUT REPORT...        one report from the reports of parts of a project run at one commit (gate.sh
+                                         --mutate), written to OUT; a file in two parts is refused
   survivors.py merge REPORT RECHECK      the score REPORT would have had with RECHECK's verdicts for the mutants it
                                          re-tested; prints what is still undetected
 
@@ -117,7 +119,29 @@ def cmd_merge(report, recheck):
           f"survived {counts.get('Survived', 0)}, no coverage {counts.get('NoCoverage', 0)}")
 
 
+def cmd_join(out, paths):
+    joined = None
+    for path in paths:
+        r = load(path)
+        if joined is None:
+            joined = r
+            continue
+        for f, v in r["files"].items():
+            if f in joined["files"] and joined["files"][f]["mutants"] and v["mutants"]:
+                sys.exit(f"survivors.py: {f} has mutants in two parts ({path} and an earlier one)")
+            if v["mutants"] or f not in joined["files"]:
+                joined["files"][f] = v
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w") as fh:
+        json.dump(joined, fh)
+    n = sum(len(v["mutants"]) for v in joined["files"].values())
+    print(f"joined {len(paths)} report(s): {n} mutants in {sum(1 for v in joined['files'].values() if v['mutants'])} files -> {out}")
+
+
 def main(argv):
+    if len(argv) >= 3 and argv[0] == "join":
+        cmd_join(argv[1], argv[2:])
+        return 0
     if len(argv) < 2 or argv[0] not in ("list", "patterns", "merge"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
