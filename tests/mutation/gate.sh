@@ -142,6 +142,8 @@ fi
 
 # A mutant's failures are not regressions: keep them out of tests/conformance/regressions/.
 export IOMMUVERIFY_REGRESSIONS_DIR=off
+# Per-test coverage needs tests that run one at a time (see tests/IommuVerify.Explorer.Tests/SerialTests.cs).
+export IOMMUVERIFY_SERIAL_TESTS=1
 dotnet tool restore >/dev/null || { echo "gate.sh: dotnet tool restore failed (dotnet-stryker 5.1.0, .config/dotnet-tools.json)" >&2; exit 2; }
 
 # vstest leaves a test host behind when Stryker gives up on a mutant that loops forever; such a host spins on a
