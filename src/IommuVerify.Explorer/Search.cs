@@ -16,6 +16,7 @@ public sealed class Search
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Dictionary<string, int[]> _firstViolation = new(StringComparer.Ordinal);
     private readonly CoverageCounter _coverage = new();
+    private readonly List<string> _stopReasons = [];
     private long _transitions;
     private long _generated;
     private long _queue;
@@ -75,7 +76,16 @@ public sealed class Search
     public int Workers { get; }
 
     /// <summary>Why the search stopped early, or null.</summary>
-    public string? StopReason { get; private set; }
+    public string? StopReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopReasons.Count == 0 ? null : string.Join("; ", _stopReasons);
+            }
+        }
+    }
 
     /// <summary>True when the wall-time limit has passed.</summary>
     public bool TimeUp => Options.TimeLimit is { } t && _clock.Elapsed >= t;
@@ -112,14 +122,24 @@ public sealed class Search
     {
         lock (_gate)
         {
-            if (StopReason is null)
+            if (!_stopReasons.Contains(reason))
             {
-                StopReason = reason;
+                _stopReasons.Add(reason);
             }
-            else if (!StopReason.Split("; ").Contains(reason, StringComparer.Ordinal))
-            {
-                StopReason += "; " + reason;
-            }
+        }
+    }
+
+    /// <summary>Records the time limit or, failing that, the state limit, if the search has hit it; for strategies
+    /// that check both as they go and report them once at the end.</summary>
+    public void StopAtLimits()
+    {
+        if (TimeUp)
+        {
+            Stop("time limit");
+        }
+        else if (StatesFull)
+        {
+            Stop($"max-states {Options.MaxStates}");
         }
     }
 

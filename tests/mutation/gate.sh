@@ -106,16 +106,17 @@ if [ -n "$ci" ]; then
     fi
     # shellcheck disable=SC2046
     tests_changed=$(git diff --name-only "$base" -- $(tests_paths_of "$p"))
+    source_changed=$(git diff --name-only "$base" -- "$(source_of "$p")")
     minutes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("minutes", {}).get(sys.argv[2], 0))' tests/mutation/baseline.json "$p")
     if [ -n "$tests_changed" ] && [ "$minutes" -le "$budget" ]; then
       mode[$p]=full; planned+=("$p")
     elif [ -n "$tests_changed" ]; then
       # A full run of this project takes longer than CI can give it: say so, and gate what can be gated here.
       echo "=== $p: its tests changed since the baseline commit ${base:0:12}, but its full run took $minutes min (CI budget $budget min): the ratchet is not checked here; run 'tests/mutation/gate.sh $p --write-baseline' on a quiet machine"
-      if [ -n "$(git diff --name-only "$base" -- "$(source_of "$p")")" ]; then
+      if [ -n "$source_changed" ]; then
         mode[$p]=since; planned+=("$p")
       fi
-    elif [ -n "$(git diff --name-only "$base" -- "$(source_of "$p")")" ]; then
+    elif [ -n "$source_changed" ]; then
       mode[$p]=since; planned+=("$p")
     else
       echo "=== $p: no change to its source or tests since the baseline commit ${base:0:12}: not run"

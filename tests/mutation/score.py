@@ -11,16 +11,20 @@ Exit 0 when every project reaches the break threshold (and, with --ratchet, its 
 """
 import json, os, sys
 
+def score_of(counts):
+    """Stryker's score from status counts, or None when no mutant counts."""
+    detected = counts.get("Killed", 0) + counts.get("Timeout", 0)
+    undetected = counts.get("Survived", 0) + counts.get("NoCoverage", 0)
+    total = detected + undetected
+    return 100.0 * detected / total if total else None
+
 def score(report_path):
     data = json.load(open(report_path))
     counts = {}
     for f in data["files"].values():
         for m in f["mutants"]:
             counts[m["status"]] = counts.get(m["status"], 0) + 1
-    detected = counts.get("Killed", 0) + counts.get("Timeout", 0)
-    undetected = counts.get("Survived", 0) + counts.get("NoCoverage", 0)
-    total = detected + undetected
-    return (100.0 * detected / total if total else None), counts
+    return score_of(counts), counts
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]

@@ -18,7 +18,8 @@ Exit codes: 0 done, 2 bad arguments or an unreadable report.
 """
 import json, os, sys
 
-DETECTED = ("Killed", "Timeout")
+from score import score_of
+
 UNDETECTED = ("Survived", "NoCoverage")
 
 
@@ -108,14 +109,12 @@ def cmd_merge(report, recheck):
             counts[status] = counts.get(status, 0) + 1
             if status in UNDETECTED:
                 still.append((relative(report, path), m["location"]["start"]["line"], status, m["mutatorName"]))
-    detected = sum(counts.get(s, 0) for s in DETECTED)
-    total = detected + sum(counts.get(s, 0) for s in UNDETECTED)
     was = sum(1 for _ in undetected(report))
     print(f"re-tested {retested} of the {was} undetected mutant(s) of the first report")
     for rel, line, status, mutator in sorted(still):
         print(f"  still {status:<10} {rel}:{line}  {mutator}")
-    score = 100.0 * detected / total if total else float("nan")
-    print(f"merged score {score:.2f}: killed {counts.get('Killed', 0)}, timeout {counts.get('Timeout', 0)}, "
+    score = score_of(counts)
+    print(f"merged score {'n/a' if score is None else f'{score:.2f}'}: killed {counts.get('Killed', 0)}, timeout {counts.get('Timeout', 0)}, "
           f"survived {counts.get('Survived', 0)}, no coverage {counts.get('NoCoverage', 0)}")
 
 

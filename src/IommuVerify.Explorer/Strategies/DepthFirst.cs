@@ -72,14 +72,7 @@ public sealed record DepthFirst(int Bound) : ISearchStrategy
             }
         }
 
-        if (search.TimeUp)
-        {
-            search.Stop("time limit");
-        }
-        else if (search.StatesFull)
-        {
-            search.Stop($"max-states {search.Options.MaxStates}");
-        }
+        search.StopAtLimits();
 
         search.CountGenerated(generated);
         search.Merge(cov);

@@ -64,14 +64,7 @@ public sealed record RandomWalk(int Seed, int Walks, int Length) : ISearchStrate
             }
         }
 
-        if (search.TimeUp)
-        {
-            search.Stop("time limit");
-        }
-        else if (search.StatesFull)
-        {
-            search.Stop($"max-states {search.Options.MaxStates}");
-        }
+        search.StopAtLimits();
 
         search.CountGenerated(generated);
         search.Merge(cov);
