@@ -7,7 +7,8 @@ PROJECT.mode saying "full" or "since"; the ratchet applies to full runs only (a 
 Score = detected / (detected + undetected), where detected = Killed + Timeout and undetected = Survived + NoCoverage
 (Stryker's definition; CompileError and Ignored mutants are not counted).
 --minutes records each project's run time with its score (gate.sh --ci skips full runs longer than CI's budget).
-Exit 0 when every project reaches the break threshold (and, with --ratchet, its recorded baseline), else 1.
+Exit 0 when every project reaches the break threshold (and, with --ratchet, its recorded baseline), else 1;
+2 for bad arguments or an unreadable baseline.
 """
 import json, os, sys
 
@@ -26,15 +27,38 @@ def score(report_path):
             counts[m["status"]] = counts.get(m["status"], 0) + 1
     return score_of(counts), counts
 
+def usage_error(message):
+    print(f"score.py: {message} (score.py --help for usage)", file=sys.stderr)
+    return 2
+
 def main():
+    if "-h" in sys.argv or "--help" in sys.argv:
+        print(__doc__.strip())
+        return 0
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    known = ("--ratchet", "--write-baseline", "--commit=", "--minutes=")
+    unknown = [a for a in sys.argv[1:] if a.startswith("--") and not a.startswith(known)]
+    if unknown:
+        return usage_error(f"unknown option {unknown[0]}")
+    if len(args) != 2:
+        return usage_error(f"expected BASELINE and REPORT_DIR, got {len(args)} argument(s)")
     commit = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--commit=")), None)
     minutes_arg = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--minutes=")), "")
-    minutes = {k: int(v) for k, v in (x.split(":") for x in minutes_arg.split(",") if x)}
+    minutes = {}
+    for item in (x for x in minutes_arg.split(",") if x):
+        project, _, n = item.partition(":")
+        if not project or not n.isdigit():
+            return usage_error(f"--minutes: '{item}' is not PROJECT:MINUTES")
+        minutes[project] = int(n)
     ratchet = "--ratchet" in sys.argv
     write = "--write-baseline" in sys.argv
     baseline_path, out = args[0], args[1]
-    baseline = json.load(open(baseline_path))
+    try:
+        baseline = json.load(open(baseline_path))
+    except (OSError, ValueError) as e:
+        return usage_error(f"cannot read the baseline {baseline_path}: {e}")
+    if not os.path.isdir(out):
+        return usage_error(f"REPORT_DIR {out} is not a folder")
     floor = baseline["break"]
     ok = True
     results = {}
