@@ -209,4 +209,51 @@ public sealed class InvariantCheckerTests
         var paging = Corrupt(h, d => d.DomKind[slot] = (int)DomainKind.Paging);
         Assert.Single(Messages(h, paging, InvariantIds.MmPasid));
     }
+    [Fact]
+    public void A_lost_mm_pasid_is_a_violation_even_when_slot_1_holds_that_mms_sva_domain()
+    {
+        // Slot 0 is a paging domain, so the SVA domain of mm0 lands in slot 1: a checker that read "no PASID" as slot 1
+        // (or any slot) would find the right SVA domain there and miss the lost PASID.
+        var h = Harness.For("intel-vtd");
+        h.Do("alloc_domain dev=gpu kind=paging flags=none");
+        h.Do("sva_bind dev=gpu mm=mm0");
+        Assert.Equal((int)DomainKind.Sva, h.State.DomKind[1]);
+        Assert.Equal(0, h.State.DomMm[1]);
+        var noPasid = Corrupt(h, d => d.MmPasid[0] = 0);
+        AssertOnly(h, noPasid, InvariantIds.MmPasid, "device gpu is bound to mm mm0 but PASID 0 does not carry an SVA domain of that mm");
+    }
+
+    [Fact]
+    public void A_stale_iotlb_or_device_tlb_entry_is_named_with_its_tag_page_and_both_translations()
+    {
+        // The nic has no ATS, so its translation is cached in the IOTLB only; the gpu's (ATS) lands in its device TLB.
+        var h = Harness.For("intel-vtd");
+        h.Do("alloc_domain dev=nic kind=paging flags=none");
+        h.Do("map domain=d0 iova=0 pa=1 perm=rw");
+        h.Do("attach_rid dev=nic domain=d0");
+        h.Do("attach_rid dev=gpu domain=d0");
+        h.Do("translate dev=nic pasid=0 iova=0 access=read");
+        h.Do("translate dev=gpu pasid=0 iova=0 access=read");
+        Assert.NotEmpty(h.State.Iotlb);
+        Assert.NotEmpty(h.State.DevTlb);
+        var L = h.Model.L;
+
+        // The table loses the page: every cached copy is stale against "no translation".
+        var unmapped = Corrupt(h, d => d.Ptes[L.Pte(0, 0)] = 0);
+        var gone = Messages(h, unmapped, InvariantIds.TlbCoh);
+        Assert.Contains("IOTLB entry (did 1, pasid 0, iova 0) -> pa 1 rw is stale for nic/pasid 0, whose walk gives no translation", gone);
+        Assert.Contains("device-TLB entry of gpu (pasid 0, iova 0) -> pa 1 rw is stale: the walk gives no translation", gone);
+        Assert.All(gone, m => Assert.DoesNotContain("pasid 1", m, StringComparison.Ordinal));
+
+        // The table now maps another page read-only.
+        var moved = Corrupt(h, d => d.Ptes[L.Pte(0, 0)] = Pte.Make(2, 1));
+        var changed = Messages(h, moved, InvariantIds.TlbCoh);
+        Assert.Contains("IOTLB entry (did 1, pasid 0, iova 0) -> pa 1 rw is stale for nic/pasid 0, whose walk gives pa 2 r", changed);
+        Assert.Contains("device-TLB entry of gpu (pasid 0, iova 0) -> pa 1 rw is stale: the walk gives pa 2 r", changed);
+
+        // Only the permission changes: still stale, and the text shows which way.
+        var readOnly = Corrupt(h, d => d.Ptes[L.Pte(0, 0)] = Pte.Make(1, 1));
+        Assert.Contains("device-TLB entry of gpu (pasid 0, iova 0) -> pa 1 rw is stale: the walk gives pa 1 r", Messages(h, readOnly, InvariantIds.TlbCoh));
+        Assert.Empty(Messages(h, h.State, InvariantIds.TlbCoh));
+    }
 }
