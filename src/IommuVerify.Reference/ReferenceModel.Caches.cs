@@ -9,15 +9,14 @@ public sealed partial class ReferenceModel
     /// <summary>After an attachment change in a group, flush what changed contexts may have cached (spec TLB-DETACH-1).</summary>
     /// <remarks>Only when the policy flushes on detach; the SMMUv3 rule (flush the ASID/VMID when the last
     /// device leaves) is the case where this matters, because later unmaps find no device to invalidate.</remarks>
-    private bool FlushChangedContexts(Draft d, in View before, int group)
+    private void FlushChangedContexts(Draft d, in View before, int group)
     {
         if (!Policy.FlushOnDetach)
         {
-            return false;
+            return;
         }
 
         var after = View.Of(d);
-        bool any = false;
         foreach (int dev in Scope.GroupDevices(group))
         {
             for (int p = 0; p < L.PasidRow; p++)
@@ -28,7 +27,6 @@ public sealed partial class ReferenceModel
                     continue;
                 }
 
-                any = true;
                 if (oldTag != Tag.None)
                 {
                     d.Iotlb.RemoveWhere(e => Entry.IotlbTag(e) == oldTag);
@@ -38,8 +36,6 @@ public sealed partial class ReferenceModel
                 d.DevTlb.RemoveWhere(e => Entry.Dev(e) == dv && Entry.DevPasid(e) == pv);
             }
         }
-
-        return any;
     }
 
     /// <summary>The invalidation an unmap of (slot, iova) issues, now or when the flush queue drains (spec UNMAP-FLUSH-1..3).</summary>

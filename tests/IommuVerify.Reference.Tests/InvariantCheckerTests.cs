@@ -256,4 +256,20 @@ public sealed class InvariantCheckerTests
         Assert.Contains("device-TLB entry of gpu (pasid 0, iova 0) -> pa 1 rw is stale: the walk gives pa 1 r", Messages(h, readOnly, InvariantIds.TlbCoh));
         Assert.Empty(Messages(h, h.State, InvariantIds.TlbCoh));
     }
+    [Fact]
+    public void A_pasid_on_a_group_of_two_pasid_capable_devices_holds_and_an_unknown_invariant_is_named()
+    {
+        // Two PASID-capable devices share group g0: the group supports PASID because either does (both do).
+        var scope = Harness.MakeScope([("a", 0, -1, 4, false), ("b", 0, -1, 4, false)], pasids: 1);
+        var h = new Harness(Harness.LoadModel("intel-vtd").Policy, scope);
+        h.Do("alloc_domain dev=a kind=paging flags=pasid");
+        var attached = Corrupt(h, d => d.PasidDomain[h.Model.L.GroupPasid(0, 1)] = 0);
+        Assert.Empty(Messages(h, attached, InvariantIds.PasidCap));
+        Assert.True(h.Checker.Holds(attached), string.Join("; ", h.Checker.Check(attached).Select(v => v.Witness)));
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => h.Checker.Check(h.State, "INV-NOPE").ToList());
+        Assert.Equal("id", e.ParamName);
+        Assert.Equal("INV-NOPE", e.ActualValue);
+        Assert.StartsWith("unknown invariant", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -264,4 +264,25 @@ public sealed class ReferenceModelTests
         Assert.Equal(before.DomKind.ToArray(), r.Next.DomKind.ToArray());
         Assert.Equal(before.PasidDomain.ToArray(), r.Next.PasidDomain.ToArray());
     }
+    [Fact]
+    public void An_sva_domain_left_only_on_a_rid_is_freed_when_the_rid_moves_to_another_domain()
+    {
+        // SVA-UNBIND-5 keeps the domain alive while a RID holds it; SVA-UNBIND-4 frees it when that RID leaves.
+        var h = Harness.For("arm-smmuv3-sva-rid");
+        h.Expect("sva_bind dev=gpu mm=mm0", "ok 1", "SVA-BIND-7");
+        h.Expect("attach_rid dev=gpu domain=d0", "ok", "RID-ATTACH-6");
+        h.Expect("sva_unbind dev=gpu mm=mm0", "ok", "SVA-UNBIND-5");
+        Assert.Equal((int)Vocabulary.Operations.DomainKind.Sva, h.State.DomKind[0]);
+        h.Do("alloc_domain dev=gpu kind=paging flags=none");
+        var moved = h.Expect("replace_rid dev=gpu domain=d1", "ok", "SVA-UNBIND-4", "RID-REPLACE-2");
+        Assert.Equal((int)Vocabulary.Operations.DomainKind.Free, h.State.DomKind[0]);
+        Assert.Empty(h.Violations());
+
+        // A paging domain left behind is not freed, and the rules say nothing about SVA.
+        h.Do("alloc_domain dev=gpu kind=paging flags=none");
+        var again = h.Expect("replace_rid dev=gpu domain=d0", "ok", "RID-REPLACE-2");
+        Assert.DoesNotContain("SVA-UNBIND-4", again.Rules);
+        Assert.Equal((int)Vocabulary.Operations.DomainKind.Paging, h.State.DomKind[1]);
+        Assert.Contains("SVA-UNBIND-4", moved.Rules);
+    }
 }
