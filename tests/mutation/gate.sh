@@ -13,6 +13,8 @@
 #                                               a full run of part of a project (Stryker mutate patterns); the parts'
 #                                               reports, joined with survivors.py join, make the project's full run
 #                                               when they cover every file at one commit
+#   tests/mutation/gate.sh --concurrency 1 ... Stryker's test sessions at once (stryker-config.json: 2); two parts run side
+#                                               by side with 1 each share the machine's two cores
 #   tests/mutation/gate.sh --ci                 what .ci/run does: per project with a recorded score, compared with
 #                                               the baseline commit, a full run when its tests changed (if its last
 #                                               full run, "minutes" in baseline.json, fits the CI budget; else a
@@ -30,6 +32,7 @@ root=$(pwd)
 since=""
 recheck=""
 parts=()
+concurrency=""
 write=""
 ci=""
 projects=()
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     --write-baseline) write="--write-baseline"; shift ;;
     --ci) ci=1; shift ;;
     --mutate) parts+=("$2"); shift 2 ;;
+    --concurrency) concurrency="$2"; shift 2 ;;
     --recheck) recheck="$2"; shift 2 ;;
     --recheck=*) recheck="${1#--recheck=}"; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
@@ -203,6 +207,7 @@ for p in "${projects[@]}"; do
   fi
   read -r -a extra <<< "$(stryker_options_for "$p")"
   args+=("${extra[@]}")
+  [ -n "$concurrency" ] && args+=(--concurrency "$concurrency")
   (cd "$root/tests/${tps[0]}" && dotnet stryker -f "$config" -p "IommuVerify.$p.csproj" "${args[@]}" \
       --test-case-filter "$(filter_for "$p")" -O "$out/$p" -r json -r html -r dots -r cleartext --break-at 0) > "$out/$p.log" 2>&1
   rc=$?
