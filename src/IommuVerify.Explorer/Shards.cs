@@ -166,7 +166,9 @@ public sealed record ShardFile(
                 fps[k] = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(k * sizeof(long)));
             }
 
-            return new ShardFile((string)root["model"]!, (string)root["model_sha256"]!, (string)root["scope"]!, (string)root["options"]!,
+            // A missing text field reads as null rather than failing, so it is checked by name.
+            string Text(string key) => (string?)root[key] ?? throw new InputError(path, $"malformed shard file: \"{key}\" is missing");
+            return new ShardFile(Text("model"), Text("model_sha256"), Text("scope"), Text("options"),
                 (int)root["shard"]!, (int)root["shards"]!, (string?)root["stop_reason"], invs.ToImmutable(), fps,
                 (int)root["split_level"]!, (int)root["split_level_states"]!, (int)root["owned_split_level_states"]!, (int)root["depth"]!, (long)root["transitions"]!, path);
         }
