@@ -123,4 +123,20 @@ public class MatrixRenderingTests
         Assert.False(row.Cells.Single(c => c.Invariant == InvariantIds.TlbCoh).Met);
         Assert.False(result.AllMet);
     }
+    [Fact]
+    public void The_markdown_total_counts_the_cells_of_every_row()
+    {
+        var m = TestModels.Load("amd-v2-per-domain-did");
+        var result = ModelChecker.Check(m, "small", new CheckOptions { Workers = 1, MaxDepth = 1 });
+        var ids = InvariantIds.All;
+        ImmutableArray<MatrixCell> twoOfThree =
+        [
+            new(ids[0], Expectation.Holds, Outcome.Holds, null, null),
+            new(ids[1], Expectation.Holds, Outcome.Holds, null, null),
+            new(ids[2], Expectation.Holds, Outcome.Inconclusive, null, null),
+        ];
+        ImmutableArray<MatrixCell> oneOfOne = [new(ids[0], Expectation.Holds, Outcome.Holds, null, null)];
+        var matrix = new MatrixResult("small", [new MatrixRow("a", twoOfThree, result), new MatrixRow("b", oneOfOne, result)]);
+        Assert.EndsWith("\n3 of 4 expectations met.\n", matrix.ToMarkdown(null), StringComparison.Ordinal);
+    }
 }
