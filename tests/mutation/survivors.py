@@ -5,8 +5,11 @@
                                          change (only files whose path contains PATH_PART, when given)
   survivors.py patterns REPORT           Stryker mutate patterns ("**/path{start..end}", character spans), one per
                                          file, that select the undetected mutants' code; gate.sh --recheck uses them
-  survivors.py join OUT REPORT...        one report from the reports of parts of a project run at one commit (gate.sh
-                                         --mutate), written to OUT; a file in two parts is refused
+  survivors.py join [--later-wins] OUT REPORT...
+                                         one report from the reports of parts of a project run at one commit (gate.sh
+                                         --mutate), written to OUT; a file in two parts is refused, or, with
+                                         --later-wins, taken from the later part (a file re-measured after its code or
+                                         tests changed; the earlier parts are then lower bounds for the later tests)
   survivors.py merge REPORT RECHECK      the score REPORT would have had with RECHECK's verdicts for the mutants it
                                          re-tested; prints what is still undetected
 
@@ -118,28 +121,51 @@ def cmd_merge(report, recheck):
           f"survived {counts.get('Survived', 0)}, no coverage {counts.get('NoCoverage', 0)}")
 
 
-def cmd_join(out, paths):
-    joined = None
+def measured(f):
+    """True when a part tested this file: some mutant has a status the score counts (in a part's other files every
+    mutant is Ignored by the mutate filter or a CompileError)."""
+    return any(m["status"] in ("Killed", "Timeout", "Survived", "NoCoverage") for m in f["mutants"])
+
+
+def cmd_join(out, paths, later_wins=False):
+    # Parts run in different clones name their files by different absolute paths: match them relative to each
+    # report's project root, and write them under the first report's root.
+    joined, root, origin = None, None, {}
     for path in paths:
         r = load(path)
         if joined is None:
-            joined = r
+            joined, root = r, r.get("projectRoot", "")
+            files = {relative(r, f): v for f, v in r["files"].items()}
+            origin = {rel: path for rel, v in files.items() if measured(v)}
             continue
         for f, v in r["files"].items():
-            if f in joined["files"] and joined["files"][f]["mutants"] and v["mutants"]:
-                sys.exit(f"survivors.py: {f} has mutants in two parts ({path} and an earlier one)")
-            if v["mutants"] or f not in joined["files"]:
-                joined["files"][f] = v
+            rel = relative(r, f)
+            if measured(v):
+                if rel in origin and not later_wins:
+                    sys.exit(f"survivors.py: {rel} was tested in two parts ({origin[rel]} and {path}); "
+                             "--later-wins takes the later one")
+                files[rel] = v
+                origin[rel] = path
+            elif rel not in files:
+                files[rel] = v
+    joined["files"] = {os.path.join(root, rel) if root else rel: v for rel, v in sorted(files.items())}
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w") as fh:
         json.dump(joined, fh)
     n = sum(len(v["mutants"]) for v in joined["files"].values())
-    print(f"joined {len(paths)} report(s): {n} mutants in {sum(1 for v in joined['files'].values() if v['mutants'])} files -> {out}")
+    print(f"joined {len(paths)} report(s): {n} mutants, {len(origin)} files tested, {len(files)} files -> {out}")
+    for rel in sorted(origin):
+        print(f"  {rel}: {origin[rel]}")
 
 
 def main(argv):
     if len(argv) >= 3 and argv[0] == "join":
-        cmd_join(argv[1], argv[2:])
+        later = argv[1] == "--later-wins"
+        rest = argv[2:] if later else argv[1:]
+        if len(rest) < 2:
+            print("survivors.py join needs OUT and at least one REPORT", file=sys.stderr)
+            return 2
+        cmd_join(rest[0], rest[1:], later)
         return 0
     if len(argv) < 2 or argv[0] not in ("list", "patterns", "merge"):
         print(__doc__.strip(), file=sys.stderr)
