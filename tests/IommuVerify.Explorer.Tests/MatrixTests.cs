@@ -123,6 +123,7 @@ public class MatrixRenderingTests
         Assert.False(row.Cells.Single(c => c.Invariant == InvariantIds.TlbCoh).Met);
         Assert.False(result.AllMet);
     }
+
     [Fact]
     public void The_markdown_total_counts_the_cells_of_every_row()
     {

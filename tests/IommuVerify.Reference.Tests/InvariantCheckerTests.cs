@@ -209,6 +209,7 @@ public sealed class InvariantCheckerTests
         var paging = Corrupt(h, d => d.DomKind[slot] = (int)DomainKind.Paging);
         Assert.Single(Messages(h, paging, InvariantIds.MmPasid));
     }
+
     [Fact]
     public void A_lost_mm_pasid_is_a_violation_even_when_slot_1_holds_that_mms_sva_domain()
     {
@@ -256,6 +257,7 @@ public sealed class InvariantCheckerTests
         Assert.Contains("device-TLB entry of gpu (pasid 0, iova 0) -> pa 1 rw is stale: the walk gives pa 1 r", Messages(h, readOnly, InvariantIds.TlbCoh));
         Assert.Empty(Messages(h, h.State, InvariantIds.TlbCoh));
     }
+
     [Fact]
     public void A_pasid_on_a_group_of_two_pasid_capable_devices_holds_and_an_unknown_invariant_is_named()
     {

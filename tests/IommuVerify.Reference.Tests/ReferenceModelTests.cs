@@ -264,6 +264,7 @@ public sealed class ReferenceModelTests
         Assert.Equal(before.DomKind.ToArray(), r.Next.DomKind.ToArray());
         Assert.Equal(before.PasidDomain.ToArray(), r.Next.PasidDomain.ToArray());
     }
+
     [Fact]
     public void An_sva_domain_left_only_on_a_rid_is_freed_when_the_rid_moves_to_another_domain()
     {
