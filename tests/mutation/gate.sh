@@ -76,18 +76,6 @@ filter_for() {
   esac
 }
 
-# Extra Stryker options per project. The Explorer's tests run whole searches, and in Debug the JIT leaves the
-# checker's inner loops unoptimized: its test runs took about 1.4 times as long as in Release (the Compact tests,
-# 123 of them: 77-85 s against 57-58 s). A mutant that loops forever costs 1.5 times its tests' time before Stryker
-# calls it a timeout, so the Explorer is built in Release. Kills do not depend on the configuration (the Explorer
-# has no Debug.Assert or #if DEBUG code); only the time does.
-stryker_options_for() {
-  case "$1" in
-    Explorer) echo "--configuration Release" ;;
-    *) echo "" ;;
-  esac
-}
-
 # The files whose change can change a project's mutants (its source) or its kills (its tests).
 source_of() {
   case "$1" in
@@ -204,9 +192,11 @@ for p in "${projects[@]}"; do
     # probe on Shards.cs: 6 uncovered mutants left, all on lines no test reaches, against 15).
     config="$out/stryker-config.$p.json"
     sed 's/"perTest"/"perTestInIsolation"/' "$root/stryker-config.json" > "$config"
+    # In Debug the JIT leaves the checker's inner loops unoptimized: the Compact tests took 77-85 s against 57-58 s in
+    # Release, and a mutant that loops forever costs 1.5 times its tests' time. Kills do not depend on the
+    # configuration (the Explorer has no Debug.Assert or #if DEBUG code); only the time does.
+    args+=(--configuration Release)
   fi
-  read -r -a extra <<< "$(stryker_options_for "$p")"
-  args+=("${extra[@]}")
   [ -n "$concurrency" ] && args+=(--concurrency "$concurrency")
   (cd "$root/tests/${tps[0]}" && dotnet stryker -f "$config" -p "IommuVerify.$p.csproj" "${args[@]}" \
       --test-case-filter "$(filter_for "$p")" -O "$out/$p" -r json -r html -r dots -r cleartext --break-at 0) > "$out/$p.log" 2>&1
