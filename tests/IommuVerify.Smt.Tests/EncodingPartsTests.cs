@@ -16,7 +16,7 @@ namespace IommuVerify.Smt.Tests;
 public sealed class EncodingPartsTests
 {
     /// <summary>Every value each cell may hold, as the reference model defines it (spec/objects.md), for a scope.</summary>
-    private static (int Lo, int Hi)? Range(string array, Scope sc) => array switch
+    internal static (int Lo, int Hi)? Range(string array, Scope sc) => array switch
     {
         "dom_kind" => (0, 3),          // free, paging, nested, sva
         "dom_flags" => (0, 7),         // pasid | nest_parent | dirty
@@ -285,6 +285,150 @@ public sealed class EncodingPartsTests
         }
 
         return (r, s);
+    }
+
+    /// <summary>Two entries in each cache: both pages of one domain translated by the gpu (one of them read-only) and
+    /// then unmapped, so both stay cached and both wait in the flush queue.</summary>
+    private static (ReferenceModel Ref, IommuState State) Busier()
+    {
+        var r = ReferenceModel.For(Models.Load("intel-flush-queue"), "conformance");
+        int gpu = r.Scope.DeviceIndex("gpu");
+        var s = r.Initial();
+        foreach (var op in new Op[]
+        {
+            new AllocDomain(gpu, DomainKind.Paging, AllocFlags.None, -1),
+            new AttachRid(gpu, DomainRef.Slot(0)),
+            new Map(0, 0, 1, Perm.RW),
+            new Map(0, 1, 0, Perm.R),
+            new Translate(gpu, 0, 0, Access.Read),
+            new Translate(gpu, 0, 1, Access.Read),
+            new Unmap(0, 0),
+            new Unmap(0, 1),
+        })
+        {
+            var step = r.Apply(s, op);
+            Assert.True(step.Primary.IsSuccess, $"{op}: {step.Primary}");
+            s = step.Next;
+        }
+
+        Assert.Equal(2, s.Iotlb.Count);
+        Assert.Equal(2, s.DevTlb.Count);
+        Assert.Equal([Entry.Fq(0, 0), Entry.Fq(0, 1)], s.FlushQueue);
+        return (r, s);
+    }
+
+    /// <summary>With several entries per cache, the listing separates them and gives each its permission, and the
+    /// difference report lists every entry on both sides.</summary>
+    [Fact]
+    public void A_read_state_with_several_entries_per_cache_lists_and_compares_each_entry()
+    {
+        var (r, s) = Busier();
+        using var ctx = new Z3Context();
+        var m = new SymModel(new Terms(ctx), r);
+        var lines = Read(s).Describe(m).Split('\n');
+        int did = Tag.Did(Entry.IotlbTag(s.Iotlb.First()));
+        Assert.Equal($"  iotlb = {{(did {did}, pasid 0, iova 0, pa 1 rw), (did {did}, pasid 0, iova 1, pa 0 r)}}", lines[^4]);
+        Assert.Equal("  devtlb = {(gpu, pasid 0, iova 0, pa 1 rw), (gpu, pasid 0, iova 1, pa 0 r)}", lines[^3]);
+        Assert.Equal("  flush_queue = {(d0, iova 0), (d0, iova 1)}", lines[^2]);
+
+        long[] io = [.. s.Iotlb], dev = [.. s.DevTlb], fq = [.. s.FlushQueue];
+        long extra = Entry.Fq(1, 0);
+        Assert.Equal($"iotlb: solver {{{io[0]},{io[1]},{long.MaxValue}}}, reference {{{io[0]},{io[1]}}}",
+            (Read(s) with { Iotlb = s.Iotlb.Add(long.MaxValue) }).DiffFrom(s));
+        Assert.Equal($"devtlb: solver {{{dev[0]},{dev[1]},{long.MaxValue}}}, reference {{{dev[0]},{dev[1]}}}",
+            (Read(s) with { DevTlb = s.DevTlb.Add(long.MaxValue) }).DiffFrom(s));
+        Assert.Equal($"flush_queue: solver {{{fq[0]},{fq[1]},{extra}}}, reference {{{fq[0]},{fq[1]}}}",
+            (Read(s) with { FlushQueue = s.FlushQueue.Add(extra) }).DiffFrom(s));
+    }
+
+    /// <summary>Reading a state back from a solver's model recovers each queued invalidation's domain slot and page
+    /// (the queue is indexed slot-major) as well as every cell and cache entry.</summary>
+    [Fact]
+    public void A_state_read_from_a_solver_model_keeps_each_queued_page_with_its_domain()
+    {
+        var (r, s) = Busier();
+        using var ctx = new Z3Context();
+        var t = new Terms(ctx);
+        var m = new SymModel(t, r);
+        var vars = m.Fresh("x");
+        using var solver = new Z3Solver(t);
+        solver.Assert(SymState.Equal(t, vars, SymState.Of(t, m.U, s)));
+        Assert.Equal(SolverResult.Sat, solver.Check(TimeSpan.FromSeconds(30)));
+        var read = StateReader.Read(solver, m, vars);
+        Assert.Equal([Entry.Fq(0, 0), Entry.Fq(0, 1)], read.FlushQueue);
+        Assert.Equal(s.Iotlb, read.Iotlb);
+        Assert.Equal(s.DevTlb, read.DevTlb);
+        Assert.Null(read.DiffFrom(s));
+        var withoutCaches = StateReader.Read(solver, m, vars, withCaches: false);
+        Assert.Empty(withoutCaches.Iotlb);
+        Assert.Empty(withoutCaches.DevTlb);
+        Assert.False(withoutCaches.CachesRead);
+    }
+
+    /// <summary>The cache cells are numbered densely: every entry a cache can hold has its own index below the cache's
+    /// size, and the entry at an index is the one that index was computed from.</summary>
+    [Theory]
+    [MemberData(nameof(Models.AllData), MemberType = typeof(Models))]
+    public void Cache_indices_and_entries_are_inverse_and_dense(string name)
+    {
+        var reference = ReferenceModel.For(Models.Load(name), "conformance");
+        using var ctx = new Z3Context();
+        var u = new SymModel(new Terms(ctx), reference).U;
+        var iotlb = new HashSet<int>();
+        foreach (int tag in u.Tags)
+        {
+            for (int iova = 0; iova < u.Iovas; iova++)
+            {
+                foreach (int pte in u.PteValues)
+                {
+                    int i = u.IotlbIndex(tag, iova, pte);
+                    Assert.Equal((tag, iova, pte), u.IotlbAt(i));
+                    Assert.True(iotlb.Add(i), $"{name}: IOTLB index {i} given twice");
+                }
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, u.IotlbSize), iotlb.Order());
+        var dev = new HashSet<int>();
+        foreach (int d in u.AtsDevices)
+        {
+            for (int p = 0; p < u.PasidRow; p++)
+            {
+                for (int iova = 0; iova < u.Iovas; iova++)
+                {
+                    foreach (int pte in u.PteValues)
+                    {
+                        int i = u.DevTlbIndex(d, p, iova, pte);
+                        Assert.Equal((d, p, iova, pte), u.DevTlbAt(i));
+                        Assert.True(dev.Add(i), $"{name}: device-TLB index {i} given twice");
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, u.DevTlbSize), dev.Order());
+    }
+
+    /// <summary>An operation or invariant the encoding does not know is refused by name.</summary>
+    [Fact]
+    public void An_unknown_operation_or_invariant_is_refused_by_name()
+    {
+        var reference = ReferenceModel.For(Models.Load("intel-vtd"), "small");
+        using var ctx = new Z3Context();
+        var t = new Terms(ctx);
+        var m = new SymModel(t, reference);
+        var s = SymState.Of(t, m.U, reference.Initial());
+        var op = Assert.Throws<ArgumentOutOfRangeException>(() => m.Apply(s, new NotAnOperation()));
+        Assert.StartsWith("unknown operation", op.Message, StringComparison.Ordinal);
+        var inv = Assert.Throws<ArgumentOutOfRangeException>(() => m.Invariant(s, "INV-NOPE"));
+        Assert.StartsWith("unknown invariant", inv.Message, StringComparison.Ordinal);
+        Assert.Equal("INV-NOPE", inv.ActualValue);
+    }
+
+    /// <summary>An operation the encoding has no case for.</summary>
+    private sealed record NotAnOperation : Op
+    {
+        public override OpCode Code => OpCode.Map;
     }
 
     private static ConcreteState Read(IommuState s, bool caches = true) =>

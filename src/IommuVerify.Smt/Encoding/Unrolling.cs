@@ -91,10 +91,6 @@ public sealed class Unrolling
         Choices.Add(choice);
         return c;
     }
-
-    /// <summary>The invariants that hold at every state of the path from step <paramref name="from"/> to <paramref name="to"/> (exclusive).</summary>
-    public Expr HoldThrough(IEnumerable<string> ids, int from, int to) =>
-        M.T.And(Enumerable.Range(from, to - from).SelectMany(k => ids.Select(id => M.Invariant(States[k], id))));
 }
 
 /// <summary>Reads a state of the unrolled path back from a solver model into concrete arrays and sets.</summary>
