@@ -18,7 +18,7 @@ namespace IommuVerify.Smt.Tests;
 /// hold), and every invariant is evaluated both ways.</summary>
 public sealed class CorruptedStateTests(ITestOutputHelper output)
 {
-    private static int Iterations => PropertyRunner.Iterations(150);
+    private static int Iterations => PropertyRunner.Iterations(80);
 
     private static ulong Seed => PropertyRunner.Seed(20261122);
 

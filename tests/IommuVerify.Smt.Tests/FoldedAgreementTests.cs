@@ -19,7 +19,7 @@ namespace IommuVerify.Smt.Tests;
 /// single operations seldom tries.</summary>
 public sealed class FoldedAgreementTests(ITestOutputHelper output)
 {
-    private static int Iterations => PropertyRunner.Iterations(12);
+    private static int Iterations => PropertyRunner.Iterations(6);
 
     private static ulong Seed => PropertyRunner.Seed(20261122);
 
