@@ -90,6 +90,36 @@ tests_paths_of() {
   echo "$out"
 }
 
+# Everything that decides a project's mutants and their verdicts: its source and what it builds on, its tests and the
+# files they read, and the gate's own settings. Written beside each report (inputs.txt) as git object hashes, so
+# that parts of one project run at different commits can be joined only when none of these differ (survivors.py join).
+inputs_of() {
+  local deps
+  case "$1" in
+    Reference) deps="src/IommuVerify.Vocabulary src/IommuVerify.Reference src/IommuVerify.Engine src/IommuVerify.Conformance" ;;
+    Engine) deps="src/IommuVerify.Vocabulary src/IommuVerify.Reference src/IommuVerify.Engine src/IommuVerify.Conformance" ;;
+    Explorer) deps="src/IommuVerify.Vocabulary src/IommuVerify.Reference src/IommuVerify.Explorer" ;;
+    Smt) deps="src/IommuVerify.Vocabulary src/IommuVerify.Reference src/IommuVerify.Explorer src/IommuVerify.Smt" ;;
+  esac
+  # shellcheck disable=SC2046
+  echo $deps $(tests_paths_of "$1") tests/conformance models Directory.Build.props Directory.Packages.props \
+    | tr ' ' '\n' | sort -u
+}
+# write_inputs PROJECT CONFIG ARGS...: CONFIG is the Stryker configuration the run used, ARGS the options that change
+# what is run (build configuration), besides the test filter.
+write_inputs() {
+  local p="$1" config="$2" path dirty
+  shift 2
+  for path in $(inputs_of "$p"); do
+    echo "$path $(git rev-parse "HEAD:$path" 2>/dev/null || echo missing)"
+  done
+  # shellcheck disable=SC2046
+  dirty=$(git status --porcelain -- $(inputs_of "$p") | awk '{ print $2 }' | tr '\n' ' ')
+  [ -n "$dirty" ] && echo "dirty: $dirty"
+  echo "stryker-config: $(git hash-object "$config")"
+  echo "options: $* --test-case-filter $(filter_for "$p")"
+}
+
 # --ci: decide per project from what changed since the baseline commit.
 declare -A mode
 if [ -n "$ci" ]; then
@@ -186,15 +216,16 @@ for p in "${projects[@]}"; do
   echo "=== $p: mutating $(source_of "$p") with ${tps[*]} (${mode[$p]} run${since:+, baseline ${since:0:12}})"
   t0=$(date +%s)
   config="$root/stryker-config.json"
-  if [ "$p" = Explorer ]; then
-    # The checker's tests run multi-threaded searches; per-test coverage credited many of them with nothing even
-    # when run one at a time (SerialTests.cs). Capturing each test's coverage in isolation credited them all (a
-    # probe on Shards.cs: 6 uncovered mutants left, all on lines no test reaches, against 15).
+  if [ "$p" = Explorer ] || [ "$p" = Engine ]; then
+    # Per-test coverage credits a mutant to whichever test was running when its code ran, and xUnit runs test
+    # classes side by side: the checker's multi-threaded searches were credited with nothing even when run one at a
+    # time (SerialTests.cs), and the engine's classes ran two at a time. Capturing each test's coverage in isolation
+    # credited them all (a probe on Shards.cs: 6 uncovered mutants left, all on lines no test reaches, against 15).
     config="$out/stryker-config.$p.json"
     sed 's/"perTest"/"perTestInIsolation"/' "$root/stryker-config.json" > "$config"
-    # In Debug the JIT leaves the checker's inner loops unoptimized: the Compact tests took 77-85 s against 57-58 s in
-    # Release, and a mutant that loops forever costs 1.5 times its tests' time. Kills do not depend on the
-    # configuration (the Explorer has no Debug.Assert or #if DEBUG code); only the time does.
+    # In Debug the JIT leaves inner loops unoptimized: the Compact tests took 77-85 s against 57-58 s in Release, and
+    # a mutant that loops forever costs 1.5 times its tests' time. Kills do not depend on the configuration (no
+    # project has Debug.Assert or #if DEBUG code); only the time does.
     args+=(--configuration Release)
   fi
   [ -n "$concurrency" ] && args+=(--concurrency "$concurrency")
@@ -204,6 +235,11 @@ for p in "${projects[@]}"; do
   echo "=== $p: Stryker exit $rc after $(( $(date +%s) - t0 )) s (log: StrykerOutput/gate/$p.log)"
   took+="${took:+,}$p:$(( ($(date +%s) - t0 + 59) / 60 ))"
   echo "${mode[$p]}" > "$out/$p.mode"
+  build=()
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    [ "${args[$i]}" = --configuration ] && build=(--configuration "${args[$((i + 1))]}")
+  done
+  write_inputs "$p" "$config" "${build[@]}" > "$out/$p/inputs.txt"
   if [ ! -f "$out/$p/reports/mutation-report.json" ]; then
     tail -20 "$out/$p.log"
     echo "gate.sh: Stryker produced no report for $p" >&2

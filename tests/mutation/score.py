@@ -10,7 +10,7 @@ Score = detected / (detected + undetected), where detected = Killed + Timeout an
 Exit 0 when every project reaches the break threshold (and, with --ratchet, its recorded baseline), else 1;
 2 for bad arguments or an unreadable baseline.
 """
-import json, os, sys
+import gzip, json, os, sys
 
 def score_of(counts):
     """Stryker's score from status counts, or None when no mutant counts."""
@@ -20,7 +20,8 @@ def score_of(counts):
     return 100.0 * detected / total if total else None
 
 def score(report_path):
-    data = json.load(open(report_path))
+    with (gzip.open(report_path, "rt") if report_path.endswith(".gz") else open(report_path)) as fh:
+        data = json.load(fh)
     counts = {}
     for f in data["files"].values():
         for m in f["mutants"]:

@@ -6,20 +6,25 @@
   survivors.py patterns REPORT           Stryker mutate patterns ("**/path{start..end}", character spans), one per
                                          file, that select the undetected mutants' code; gate.sh --recheck uses them
   survivors.py join [--later-wins] OUT REPORT...
-                                         one report from the reports of parts of a project run at one commit (gate.sh
-                                         --mutate), written to OUT; a file in two parts is refused, or, with
-                                         --later-wins, taken from the later part (a file re-measured after its code or
-                                         tests changed; the earlier parts are then lower bounds for the later tests)
+                                         one report from the reports of parts of a project (gate.sh --mutate), written
+                                         to OUT; a file in two parts is refused, or, with --later-wins, taken from the
+                                         later part (a file re-measured after its code or tests changed; the earlier
+                                         parts are then lower bounds for the later tests). Without --later-wins the
+                                         parts must have the same inputs (inputs.txt beside each report, written by
+                                         gate.sh: the hashes of the project's source, what it builds on, its tests,
+                                         the models and traces, and the gate's options), so parts run at different
+                                         commits join only when nothing that decides their verdicts changed
   survivors.py merge REPORT RECHECK      the score REPORT would have had with RECHECK's verdicts for the mutants it
                                          re-tested; prints what is still undetected
 
-REPORT is a mutation-report.json. merge is only meaningful when the tests of RECHECK include every test of REPORT
-(tests added, none removed or weakened): then a mutant detected in REPORT is still detected, and the merged figure
-is what a full run would report, except for mutants whose test run is not deterministic (timeouts on a loaded
-machine). A mutant is matched across the two reports by file, location, mutator and replacement.
+REPORT is a mutation-report.json, or the same gzipped (.json.gz, as kept under tests/mutation/parts/). merge is only
+meaningful when the tests of RECHECK include every test of REPORT (tests added, none removed or weakened): then a
+mutant detected in REPORT is still detected, and the merged figure is what a full run would report, except for
+mutants whose test run is not deterministic (timeouts on a loaded machine). A mutant is matched across the two
+reports by file, location, mutator and replacement.
 Exit codes: 0 done, 2 bad arguments or an unreadable report.
 """
-import json, os, sys
+import gzip, json, os, sys
 
 from score import score_of
 
@@ -28,10 +33,40 @@ UNDETECTED = ("Survived", "NoCoverage")
 
 def load(path):
     try:
-        with open(path) as fh:
+        with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as fh:
             return json.load(fh)
     except (OSError, ValueError) as e:
         sys.exit(f"survivors.py: cannot read the report {path}: {e}")
+
+
+def inputs_of(report_path):
+    """The inputs.txt of a report: beside it (a kept part) or one folder up (StrykerOutput/gate/P/reports/), or None."""
+    here = os.path.dirname(os.path.abspath(report_path))
+    for d in (here, os.path.dirname(here)):
+        path = os.path.join(d, "inputs.txt")
+        if os.path.exists(path):
+            with open(path) as fh:
+                return path, fh.read()
+    return None, None
+
+
+def check_same_inputs(paths):
+    """Exits with a message unless every part names its inputs, none was run on uncommitted inputs, and all agree."""
+    first = None
+    for path in paths:
+        where, text = inputs_of(path)
+        if text is None:
+            sys.exit(f"survivors.py: {path} has no inputs.txt beside it or one folder up, so what it was run on is "
+                     "unknown; join it with --later-wins only if you know its inputs")
+        dirty = [line for line in text.splitlines() if line.startswith("dirty:")]
+        if dirty:
+            sys.exit(f"survivors.py: {where} was run on uncommitted inputs ({dirty[0][7:].strip()}): not joinable")
+        if first is None:
+            first = (where, text)
+        elif text != first[1]:
+            a, b = first[1].splitlines(), text.splitlines()
+            diff = sorted(set(a) ^ set(b))
+            sys.exit(f"survivors.py: {where} and {first[0]} were run on different inputs: " + "; ".join(diff[:6]))
 
 
 def relative(report, path):
@@ -128,6 +163,8 @@ def measured(f):
 
 
 def cmd_join(out, paths, later_wins=False):
+    if not later_wins:
+        check_same_inputs(paths)
     # Parts run in different clones name their files by different absolute paths: match them relative to each
     # report's project root, and write them under the first report's root.
     joined, root, origin = None, None, {}
@@ -152,6 +189,10 @@ def cmd_join(out, paths, later_wins=False):
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w") as fh:
         json.dump(joined, fh)
+    where, text = inputs_of(paths[0])
+    if not later_wins and text is not None:
+        with open(os.path.join(os.path.dirname(os.path.abspath(out)), "inputs.txt"), "w") as fh:
+            fh.write(text)
     n = sum(len(v["mutants"]) for v in joined["files"].values())
     print(f"joined {len(paths)} report(s): {n} mutants, {len(origin)} files tested, {len(files)} files -> {out}")
     for rel in sorted(origin):
