@@ -96,8 +96,7 @@ tests_paths_of() {
 inputs_of() {
   local deps
   case "$1" in
-    Reference) deps="src/IommuVerify.Vocabulary src/IommuVerify.Reference src/IommuVerify.Engine src/IommuVerify.Conformance" ;;
-    Engine) deps="src/IommuVerify.Vocabulary src/IommuVerify.Reference src/IommuVerify.Engine src/IommuVerify.Conformance" ;;
+    Reference|Engine) deps="src/IommuVerify.Vocabulary src/IommuVerify.Reference src/IommuVerify.Engine src/IommuVerify.Conformance" ;;
     Explorer) deps="src/IommuVerify.Vocabulary src/IommuVerify.Reference src/IommuVerify.Explorer" ;;
     Smt) deps="src/IommuVerify.Vocabulary src/IommuVerify.Reference src/IommuVerify.Explorer src/IommuVerify.Smt" ;;
   esac
