@@ -215,6 +215,7 @@ for p in "${projects[@]}"; do
   echo "=== $p: mutating $(source_of "$p") with ${tps[*]} (${mode[$p]} run${since:+, baseline ${since:0:12}})"
   t0=$(date +%s)
   config="$root/stryker-config.json"
+  build=()
   if [ "$p" = Explorer ] || [ "$p" = Engine ]; then
     # Per-test coverage credits a mutant to whichever test was running when its code ran, and xUnit runs test
     # classes side by side: the checker's multi-threaded searches were credited with nothing even when run one at a
@@ -225,8 +226,9 @@ for p in "${projects[@]}"; do
     # In Debug the JIT leaves inner loops unoptimized: the Compact tests took 77-85 s against 57-58 s in Release, and
     # a mutant that loops forever costs 1.5 times its tests' time. Kills do not depend on the configuration (no
     # project has Debug.Assert or #if DEBUG code); only the time does.
-    args+=(--configuration Release)
+    build=(--configuration Release)
   fi
+  args+=("${build[@]}")
   [ -n "$concurrency" ] && args+=(--concurrency "$concurrency")
   (cd "$root/tests/${tps[0]}" && dotnet stryker -f "$config" -p "IommuVerify.$p.csproj" "${args[@]}" \
       --test-case-filter "$(filter_for "$p")" -O "$out/$p" -r json -r html -r dots -r cleartext --break-at 0) > "$out/$p.log" 2>&1
@@ -234,10 +236,6 @@ for p in "${projects[@]}"; do
   echo "=== $p: Stryker exit $rc after $(( $(date +%s) - t0 )) s (log: StrykerOutput/gate/$p.log)"
   took+="${took:+,}$p:$(( ($(date +%s) - t0 + 59) / 60 ))"
   echo "${mode[$p]}" > "$out/$p.mode"
-  build=()
-  for ((i = 0; i < ${#args[@]}; i++)); do
-    [ "${args[$i]}" = --configuration ] && build=(--configuration "${args[$((i + 1))]}")
-  done
   write_inputs "$p" "$config" "${build[@]}" > "$out/$p/inputs.txt"
   if [ ! -f "$out/$p/reports/mutation-report.json" ]; then
     tail -20 "$out/$p.log"

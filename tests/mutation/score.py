@@ -19,9 +19,13 @@ def score_of(counts):
     total = detected + undetected
     return 100.0 * detected / total if total else None
 
+def read_report(path):
+    """A Stryker JSON report, plain or gzipped (.json.gz)."""
+    with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as fh:
+        return json.load(fh)
+
 def score(report_path):
-    with (gzip.open(report_path, "rt") if report_path.endswith(".gz") else open(report_path)) as fh:
-        data = json.load(fh)
+    data = read_report(report_path)
     counts = {}
     for f in data["files"].values():
         for m in f["mutants"]:

@@ -24,17 +24,16 @@ mutants whose test run is not deterministic (timeouts on a loaded machine). A mu
 reports by file, location, mutator and replacement.
 Exit codes: 0 done, 2 bad arguments or an unreadable report.
 """
-import gzip, json, os, sys
+import json, os, sys
 
-from score import score_of
+from score import read_report, score_of
 
 UNDETECTED = ("Survived", "NoCoverage")
 
 
 def load(path):
     try:
-        with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as fh:
-            return json.load(fh)
+        return read_report(path)
     except (OSError, ValueError) as e:
         sys.exit(f"survivors.py: cannot read the report {path}: {e}")
 
